@@ -1,0 +1,117 @@
+"""Command line for content editors and operators.
+
+python -m bot content check           validate the files; non-zero exit on any problem
+python -m bot content load            migrate the database and load the files into it
+python -m bot content show <area>     print what the assistant has to say about an area
+python -m bot content crisis-domain   rewrite domain/crisis.yml from data/content/crisis.yml
+"""
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from bot.content import queries
+from bot.content.bundle import read_bundle
+from bot.content.db import get_engine, session_scope
+from bot.content.loader import load_bundle
+from bot.content.migrate import upgrade
+from bot.content.render import numbered
+from bot.content.schema import ContentError
+from bot.crisis_domain import write_crisis_domain
+from bot.paths import CONTENT_DIR
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    groups = parser.add_subparsers(dest="group", required=True)
+    content = groups.add_parser("content", help="check, load and show the guide's content")
+    content.add_argument(
+        "--content-dir", type=Path, default=CONTENT_DIR, help="default: data/content"
+    )
+    commands = content.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help="validate the content files")
+    commands.add_parser("load", help="load the content files into the database")
+    show = commands.add_parser("show", help="print an area as the assistant would tell it")
+    show.add_argument("area", help="the area's slug, e.g. local-knowledge")
+    commands.add_parser("crisis-domain", help="regenerate domain/crisis.yml from crisis.yml")
+    args = parser.parse_args(argv)
+    handlers = {"check": check, "load": load, "show": show_area, "crisis-domain": crisis_domain}
+    try:
+        return handlers[args.command](args)
+    except ContentError as error:
+        print("The content has problems; nothing was loaded:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+
+
+def check(args: argparse.Namespace) -> int:
+    bundle = read_bundle(args.content_dir)
+    stale = bundle.stale(date.today())
+    for note in stale:
+        print(f"  - {note}", file=sys.stderr)
+    if stale:
+        print("Content is past its review date.", file=sys.stderr)
+        return 1
+    print(
+        f"Content OK: {len(bundle.areas)} areas, {len(bundle.crisis.routes)} crisis routes, "
+        f"{len(bundle.sources.sources)} sources."
+    )
+    return 0
+
+
+def load(args: argparse.Namespace) -> int:
+    bundle = read_bundle(args.content_dir)
+    for note in bundle.stale(date.today()):
+        print(f"Warning: {note}", file=sys.stderr)
+    engine = get_engine()
+    upgrade(engine)
+    with session_scope(engine) as session:
+        report = load_bundle(session, bundle)
+    print(
+        f"Loaded content into {engine.url.render_as_string(hide_password=True)}: "
+        f"{report.added} added, {report.updated} updated, {report.removed} removed."
+    )
+    return 0
+
+
+def show_area(args: argparse.Namespace) -> int:
+    engine = get_engine()
+    upgrade(engine)
+    with session_scope(engine) as session:
+        area = queries.get_area(session, args.area)
+        if area is None:
+            known = (
+                ", ".join(a.slug for a in queries.list_areas(session))
+                or "none loaded; run: python -m bot content load"
+            )
+            print(f"No area {args.area!r}. Areas: {known}", file=sys.stderr)
+            return 2
+        sections = [
+            ("Suggested actions", queries.get_items(session, area.slug, "action", limit=100).items),
+            (
+                "Challenges to prepare for",
+                queries.get_items(session, area.slug, "challenge", limit=100).items,
+            ),
+            (
+                "Practical examples",
+                queries.get_items(session, area.slug, "example", limit=100).items,
+            ),
+        ]
+    print(f"# {area.number}. {area.title}\n\n{area.summary}\n")
+    print(f"## The problem\n{numbered([area.problem])[3:]}\n")
+    print(f"## The solution\n{numbered([area.solution])[3:]}\n")
+    for heading, items in sections:
+        print(f"## {heading}\n{numbered(items)}\n")
+    return 0
+
+
+def crisis_domain(args: argparse.Namespace) -> int:
+    path = write_crisis_domain(read_bundle(args.content_dir).crisis)
+    print(f"Wrote {path}")
+    return 0

@@ -1,0 +1,36 @@
+"""The crisis reply as a static Rasa response, generated from data/content/crisis.yml.
+
+Static, so it needs neither the action server nor a database; generated, so the numbers have
+one source of truth (a test fails if the two drift apart).
+"""
+
+from pathlib import Path
+
+import yaml
+
+from bot.content.render import crisis_text
+from bot.content.schema import CrisisFile
+from bot.paths import PROJECT_ROOT
+
+CRISIS_DOMAIN = PROJECT_ROOT / "domain" / "crisis.yml"
+HEADER = (
+    "# Generated from data/content/crisis.yml by `python -m bot content crisis-domain`.\n"
+    "# Do not edit by hand: edit crisis.yml, then run that command.\n"
+)
+
+
+def crisis_domain(crisis: CrisisFile) -> dict:
+    """The domain fragment holding `utter_crisis`."""
+    return {"version": "3.1", "responses": {"utter_crisis": [{"text": crisis_text(crisis)}]}}
+
+
+def render_crisis_domain(crisis: CrisisFile) -> str:
+    return HEADER + yaml.safe_dump(
+        crisis_domain(crisis), sort_keys=False, allow_unicode=True, width=1000
+    )
+
+
+def write_crisis_domain(crisis: CrisisFile, path: Path = CRISIS_DOMAIN) -> Path:
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(render_crisis_domain(crisis), encoding="utf-8")
+    return path

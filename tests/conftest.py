@@ -1,0 +1,53 @@
+"""Shared fixtures: real content databases (SQLite always, PostgreSQL when a URL is given)."""
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+
+from bot.content.db import _enable_sqlite_foreign_keys
+from bot.content.migrate import upgrade
+from bot.paths import CONTENT_DIR
+
+POSTGRES_URL = os.environ.get("SIGNPOST_TEST_POSTGRES_URL", "").strip()
+DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+@pytest.fixture(params=DATABASES)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An empty, migrated content database of each kind; PostgreSQL gets a throwaway schema."""
+    if request.param == "sqlite":
+        engine = create_engine(f"sqlite:///{tmp_path / 'content.db'}", future=True)
+        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        upgrade(engine)
+        yield engine
+        engine.dispose()
+        return
+    schema = f"signpost_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, future=True)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = create_engine(
+        POSTGRES_URL, future=True, connect_args={"options": f"-csearch_path={schema}"}
+    )
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    """A private copy of the real content files, safe to edit in a test."""
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    return folder
