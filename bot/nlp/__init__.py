@@ -1,0 +1,1 @@
+"""Language processing: the spaCy pipeline, entity vocabulary and the crisis guard."""

@@ -1,0 +1,1 @@
+"""Safety net: deterministic crisis detection that never depends on the ML classifier."""
