@@ -14,7 +14,11 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install lint test run content-check content-load clean
+SPACY_PIPELINE := build/spacy/en_signpost/meta.json
+export SIGNPOST_ACTION_ENDPOINT ?= http://127.0.0.1:5055/webhook
+export SIGNPOST_TRACKER_DB ?= var/tracker.db
+
+.PHONY: help install lint test test-quick validate train run shell content-check content-load clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -28,6 +32,9 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed ## create .venv and install the pinned dependencies
 
+$(SPACY_PIPELINE): $(VENV)/.installed data/nlp/entities.yml bot/nlp/spacy_pipeline.py bot/nlp/entities.py
+	$(PY) -m bot nlp build-spacy
+
 lint: install ## ruff
 	$(VENV)/bin/ruff check .
 
@@ -37,12 +44,26 @@ content-check: install ## validate data/content
 content-load: install ## load data/content into the content database
 	$(PY) -m bot content load
 
-test: lint ## lint and the whole test suite
-	$(PY) -m bot content check
-	$(PY) -m pytest -q
+validate: install $(SPACY_PIPELINE) ## rasa data validate, warnings count as failures
+	$(RASA) data validate --fail-on-warnings --config config.yml --domain domain --data data/nlu data/rules.yml
 
-run: content-load ## start the assistant
-	@echo "Content loaded. The assistant itself (training, Rasa and the action server) is not built yet."
+train: install $(SPACY_PIPELINE) ## train the model if the data or config changed (Rasa decides)
+	$(RASA) train --config config.yml --domain domain --data data/nlu data/rules.yml --out models
+
+test-quick: lint content-check ## lint and the tests that need no trained model
+	$(PY) -m pytest -q -m "not slow"
+
+test: lint content-check validate train ## lint, data checks, training, pytest and rasa test: everything
+	$(PY) -m pytest -q
+	$(RASA) test core --model models --stories tests/test_conversations.yml \
+		--fail-on-prediction-errors --out results/rasa-test
+
+run: content-load train ## install, load content, train if needed, start everything, say where to chat
+	$(PY) -m bot run
+
+shell: install ## chat in the terminal (needs `make run` in another terminal for the actions)
+	SIGNPOST_TRACKER_DB=var/shell-tracker.db $(RASA) shell --model models --port 5006 \
+		--endpoints endpoints.yml --credentials credentials.yml
 
 clean: ## remove the venv, models, caches and local databases
 	rm -rf $(VENV) models .rasa build var results .pytest_cache .ruff_cache

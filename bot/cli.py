@@ -20,6 +20,7 @@ from bot.content.render import numbered
 from bot.content.schema import ContentError
 from bot.crisis_domain import write_crisis_domain
 from bot.paths import CONTENT_DIR
+from bot.run import run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,8 +40,21 @@ def main(argv: list[str] | None = None) -> int:
     show = commands.add_parser("show", help="print an area as the assistant would tell it")
     show.add_argument("area", help="the area's slug, e.g. local-knowledge")
     commands.add_parser("crisis-domain", help="regenerate domain/crisis.yml from crisis.yml")
+    nlp = groups.add_parser("nlp", help="language processing")
+    nlp.add_subparsers(dest="command", required=True).add_parser(
+        "build-spacy", help="build build/spacy"
+    )
+    groups.add_parser("run", help="start the assistant on loopback")
     args = parser.parse_args(argv)
-    handlers = {"check": check, "load": load, "show": show_area, "crisis-domain": crisis_domain}
+    handlers = {
+        "check": check,
+        "load": load,
+        "show": show_area,
+        "crisis-domain": crisis_domain,
+        "build-spacy": build_spacy,
+    }
+    if args.group == "run":
+        return run()
     try:
         return handlers[args.command](args)
     except ContentError as error:
@@ -114,4 +128,11 @@ def show_area(args: argparse.Namespace) -> int:
 def crisis_domain(args: argparse.Namespace) -> int:
     path = write_crisis_domain(read_bundle(args.content_dir).crisis)
     print(f"Wrote {path}")
+    return 0
+
+
+def build_spacy(_args: argparse.Namespace) -> int:
+    from bot.nlp.spacy_pipeline import build  # spaCy is slow to import; only this command needs it
+
+    print(f"Built the spaCy pipeline in {build()}")
     return 0

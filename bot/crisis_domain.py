@@ -24,10 +24,21 @@ def crisis_domain(crisis: CrisisFile) -> dict:
     return {"version": "3.1", "responses": {"utter_crisis": [{"text": crisis_text(crisis)}]}}
 
 
+class _BlockDumper(yaml.SafeDumper):
+    """Writes multi-line strings as literal blocks, so the generated file reads like the reply."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BlockDumper.add_representer(str, _represent_text)
+
+
 def render_crisis_domain(crisis: CrisisFile) -> str:
-    return HEADER + yaml.safe_dump(
-        crisis_domain(crisis), sort_keys=False, allow_unicode=True, width=1000
-    )
+    body = yaml.dump(crisis_domain(crisis), Dumper=_BlockDumper, sort_keys=False, width=1000)
+    return HEADER + body
 
 
 def write_crisis_domain(crisis: CrisisFile, path: Path = CRISIS_DOMAIN) -> Path:

@@ -26,10 +26,14 @@ def database_url() -> str:
     return f"sqlite:///{VAR_DIR / 'content.db'}"
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
-    """One pooled engine per URL for the life of the process."""
-    engine = create_engine(url or database_url(), future=True, pool_pre_ping=True)
+    """The engine for a URL (default: the configured one), made once per process and URL."""
+    return _engine_for(url or database_url())
+
+
+@lru_cache(maxsize=8)
+def _engine_for(url: str) -> Engine:
+    engine = create_engine(url, future=True, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
     return engine

@@ -3,6 +3,8 @@
 Every line says where it comes from, and a proposal is always labelled as ours.
 """
 
+from collections.abc import Sequence
+
 from bot.content.queries import ItemView
 from bot.content.schema import CrisisFile
 
@@ -30,9 +32,7 @@ def item_line(item: ItemView, with_sources: bool = True) -> str:
     return f"{line} {citation(item)}" if with_sources else line
 
 
-def numbered(
-    items: tuple[ItemView, ...] | list[ItemView], start: int = 1, with_sources: bool = True
-) -> str:
+def numbered(items: Sequence[ItemView], start: int = 1, with_sources: bool = True) -> str:
     """A numbered Markdown list that carries on from `start` when paging."""
     return "\n".join(
         f"{number}. {item_line(item, with_sources)}" for number, item in enumerate(items, start)
@@ -42,6 +42,7 @@ def numbered(
 def crisis_text(crisis: CrisisFile) -> str:
     """The crisis reply, built from crisis.yml alone so it can live as a static domain response."""
     routes = "\n".join(
-        f"- **{route.action}**: {route.for_whom} {route.hours}." for route in crisis.routes
+        f"- **{route.name}** ({route.hours}): {route.action} {route.for_whom}"
+        for route in crisis.routes
     )
     return f"{crisis.heading}\n\n{routes}\n\n**{crisis.safeguarding}**\n\n{crisis.closing}"

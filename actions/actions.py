@@ -1,0 +1,230 @@
+"""Custom actions: thin wrappers that fetch from bot.content and fill the domain's responses.
+
+Every database call runs in a worker thread, so one slow query never stalls the action server.
+"""
+
+import asyncio
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from typing import Any, TypeVar
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from bot.content import queries
+from bot.content.db import session_scope
+from bot.content.queries import AreaView, ItemView
+from bot.content.render import numbered
+from bot.nlp.entities import settings_for
+from bot.replies import buttons, reply
+
+T = TypeVar("T")
+FIRST_ACTIONS = 3
+MORE_ACTIONS = 3
+BRIEF_PREFIX = re.compile(r"^\W*quick\s*(one|q|question)\b", re.IGNORECASE)
+BARRIER_PREFIX = "barrier_"
+
+
+async def fetch(query: Callable[[Session], T]) -> T:
+    """Run a query in its own session on a worker thread."""
+
+    def in_session() -> T:
+        with session_scope() as session:
+            return query(session)
+
+    return await asyncio.to_thread(in_session)
+
+
+def wants_brief(tracker: Tracker) -> bool:
+    """Quick-signpost mode: "quick one: ..." or message metadata {"mode": "brief"}."""
+    message = tracker.latest_message or {}
+    metadata = message.get("metadata") or {}
+    return (isinstance(metadata, dict) and metadata.get("mode") == "brief") or bool(
+        BRIEF_PREFIX.match(message.get("text") or "")
+    )
+
+
+def mentioned_settings(tracker: Tracker) -> list[str]:
+    """Settings the user's own words point to (their role, service or setting)."""
+    words = [entity.get("value", "") for entity in tracker.latest_message.get("entities", [])]
+    return sorted(settings_for([w for w in words if isinstance(w, str)]))
+
+
+class ContentAction(Action, ABC):
+    """Answers from the content store about the area in the `area` slot.
+
+    Subclasses say which items to fetch and how to reply; this class handles the missing
+    area, the unknown area and the unreachable database the same way for all of them.
+    """
+
+    @abstractmethod
+    def items(self, session: Session, slug: str, tracker: Tracker) -> Sequence[ItemView]:
+        """The items this action shows, fetched inside the caller's session."""
+
+    @abstractmethod
+    def reply(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        area: AreaView,
+        items: Sequence[ItemView],
+    ) -> list[EventType]:
+        """Send the answer; return the events to apply."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        slug = tracker.get_slot("area")
+        if not slug:
+            dispatcher.utter_message(response="utter_need_area")
+            return []
+        try:
+            area, items = await fetch(
+                lambda s: (queries.get_area(s, slug), self.items(s, slug, tracker))
+            )
+        except SQLAlchemyError:
+            dispatcher.utter_message(text=reply("content_unavailable"))
+            return []
+        if area is None:
+            dispatcher.utter_message(response="utter_need_area")
+            return []
+        return self.reply(dispatcher, tracker, area, items)
+
+
+class ActionRecommendArea(ContentAction):
+    """Names the area, its one-line summary and its first three actions."""
+
+    def name(self) -> str:
+        return "action_recommend_area"
+
+    def items(self, session: Session, slug: str, tracker: Tracker) -> Sequence[ItemView]:
+        return queries.get_items(session, slug, "action", 0, FIRST_ACTIONS).items
+
+    def reply(self, dispatcher, tracker, area, items) -> list[EventType]:
+        if wants_brief(tracker):
+            brief = reply(
+                "area_brief", area_title=area.title, items=numbered(items, with_sources=False)
+            )
+            dispatcher.utter_message(text=brief)
+        else:
+            text = reply(
+                "area_intro",
+                area_title=area.title,
+                area_summary=area.summary,
+                items=numbered(items),
+            )
+            dispatcher.utter_message(text=text, buttons=buttons("follow_up"))
+            dispatcher.utter_message(text=reply("ask_feedback"), buttons=buttons("feedback"))
+        return [
+            SlotSet("actions_shown", float(len(items))),
+            SlotSet("user_settings", mentioned_settings(tracker)),
+        ]
+
+
+class ActionShowMoreActions(ContentAction):
+    """The next page of suggested actions for the area in context."""
+
+    def name(self) -> str:
+        return "action_show_more_actions"
+
+    @staticmethod
+    def shown(tracker: Tracker) -> int:
+        return int(tracker.get_slot("actions_shown") or 0)
+
+    def items(self, session: Session, slug: str, tracker: Tracker) -> Sequence[ItemView]:
+        return queries.get_items(session, slug, "action", self.shown(tracker), MORE_ACTIONS).items
+
+    def reply(self, dispatcher, tracker, area, items) -> list[EventType]:
+        shown = self.shown(tracker)
+        if items:
+            text = reply(
+                "more_actions", area_title=area.title, items=numbered(items, start=shown + 1)
+            )
+        else:
+            text = reply("no_more_actions", area_title=area.title)
+        dispatcher.utter_message(text=text, buttons=buttons("follow_up"))
+        return [SlotSet("actions_shown", float(shown + len(items)))]
+
+
+class ActionShowChallenges(ContentAction):
+    """Challenges to prepare for in the area in context, each with a way to handle it."""
+
+    def name(self) -> str:
+        return "action_show_challenges"
+
+    def items(self, session: Session, slug: str, tracker: Tracker) -> Sequence[ItemView]:
+        return queries.get_items(session, slug, "challenge", limit=100).items
+
+    def reply(self, dispatcher, tracker, area, items) -> list[EventType]:
+        text = reply("challenges", area_title=area.title, items=numbered(items))
+        dispatcher.utter_message(text=text, buttons=buttons("follow_up"))
+        return []
+
+
+class ActionShowExamples(ContentAction):
+    """Practical examples for the area in context, those from the user's own setting first."""
+
+    def name(self) -> str:
+        return "action_show_examples"
+
+    def items(self, session: Session, slug: str, tracker: Tracker) -> Sequence[ItemView]:
+        return queries.get_examples(
+            session, slug, frozenset(tracker.get_slot("user_settings") or [])
+        )
+
+    def reply(self, dispatcher, tracker, area, items) -> list[EventType]:
+        text = reply("examples", area_title=area.title, items=numbered(items))
+        dispatcher.utter_message(text=text, buttons=buttons("follow_up"))
+        return []
+
+
+class ActionStoreFeedback(Action):
+    """Stores whether the answer helped: area, verdict, channel and time, never the message."""
+
+    def name(self) -> str:
+        return "action_store_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        helpful = tracker.get_intent_of_latest_message() in {"feedback_helpful", "affirm"}
+        channel = tracker.get_latest_input_channel() or "unknown"
+        with suppress(SQLAlchemyError):  # feedback is a nicety; the rule still replies
+            await fetch(
+                lambda s: queries.record_feedback(s, tracker.get_slot("area"), helpful, channel)
+            )
+        return []
+
+
+class ActionDefaultAskAffirmation(Action):
+    """When unsure, offers the likeliest areas as buttons, without naming one as the answer."""
+
+    def name(self) -> str:
+        return "action_default_ask_affirmation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        ranking = tracker.latest_message.get("intent_ranking", [])
+        candidates = [r["name"] for r in ranking if r.get("name", "").startswith(BARRIER_PREFIX)][
+            :2
+        ]
+        titles = area_titles(domain)
+        options = [
+            {"title": titles[name], "payload": f"/{name}"} for name in candidates if name in titles
+        ]
+        dispatcher.utter_message(
+            text=reply("ask_affirmation"), buttons=options + buttons("none_of_these")
+        )
+        return []
+
+
+def area_titles(domain: dict[str, Any]) -> dict[str, str]:
+    """Barrier intent to area title, from the area menu's buttons in the domain."""
+    buttons = domain["responses"]["utter_area_menu"][0]["buttons"]
+    return {button["payload"].lstrip("/"): button["title"].split(". ", 1)[1] for button in buttons}

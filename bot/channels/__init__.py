@@ -1,0 +1,1 @@
+"""Rasa input channels with the checks that channel input needs: every request is untrusted."""

@@ -1,0 +1,60 @@
+"""`python -m bot run`: starts the action server and Rasa on loopback and says where to chat.
+
+Ctrl-C stops both. Ports and databases come from the environment, with local defaults.
+"""
+
+import os
+import signal
+import time
+
+from bot.paths import VAR_DIR
+from bot.servers import action_server, latest_model, quiet_environment, rasa_server
+
+
+def run() -> int:
+    VAR_DIR.mkdir(exist_ok=True)
+    rasa_port = int(os.environ.get("SIGNPOST_RASA_PORT", "5005"))
+    action_port = int(os.environ.get("SIGNPOST_ACTION_PORT", "5055"))
+    env = quiet_environment(
+        SIGNPOST_ACTION_ENDPOINT=f"http://127.0.0.1:{action_port}/webhook",
+        SIGNPOST_TRACKER_DB=os.environ.get("SIGNPOST_TRACKER_DB", str(VAR_DIR / "tracker.db")),
+    )
+    model = latest_model()
+    print(f"Starting the action server on 127.0.0.1:{action_port} ...", flush=True)
+    actions = action_server(action_port, VAR_DIR / "actions.log", env).start()
+    print(
+        f"Starting Rasa with {model.name} on 127.0.0.1:{rasa_port} (about 30 seconds) ...",
+        flush=True,
+    )
+    try:
+        rasa = rasa_server(rasa_port, model, VAR_DIR / "rasa.log", env).start()
+    except Exception:
+        actions.stop()
+        raise
+    print(
+        "\nSignpost is running. Ways to chat:\n"
+        f"  REST:     curl -s -XPOST {rasa.url}/webhooks/rest/webhook "
+        "-H 'Content-Type: application/json' "
+        '-d \'{"sender": "me", "message": "our physios do not know where to refer people"}\'\n'
+        "  Terminal: make shell   (in another terminal)\n"
+        f"  Socket.IO channel: {rasa.url}/socket.io\n"
+        f"Logs: {VAR_DIR / 'rasa.log'}, {VAR_DIR / 'actions.log'}. Press Ctrl-C to stop.",
+        flush=True,
+    )
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while not stopping and rasa.process.poll() is None and actions.process.poll() is None:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nStopping Signpost ...", flush=True)
+        rasa.stop()
+        actions.stop()
+    return 0

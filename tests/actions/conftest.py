@@ -1,0 +1,58 @@
+"""Action tests run the real actions on hand-built trackers against a real SQLite content store."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.content.bundle import read_bundle
+from bot.content.db import URL_VARIABLE, get_engine, session_scope
+from bot.content.loader import load_bundle
+from bot.content.migrate import upgrade
+from bot.paths import PROJECT_ROOT
+
+
+@pytest.fixture
+def content_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A loaded content database the actions find through the environment, as in production."""
+    url = f"sqlite:///{tmp_path / 'content.db'}"
+    engine = get_engine(url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        load_bundle(session, read_bundle())
+    monkeypatch.setenv(URL_VARIABLE, url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    return Domain.load(str(PROJECT_ROOT / "domain")).as_dict()
+
+
+def make_tracker(
+    slots: dict[str, Any] | None = None,
+    text: str = "",
+    intent: str = "barrier_local_knowledge",
+    metadata: dict | None = None,
+    entities: list[dict] | None = None,
+    ranking: list[dict] | None = None,
+    channel: str = "rest",
+) -> Tracker:
+    """A tracker as the action server receives it after one user message."""
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "intent_ranking": ranking or [{"name": intent, "confidence": 0.9}],
+        "entities": entities or [],
+        "metadata": metadata or {},
+    }
+    events = [{"event": "user", "text": text, "parse_data": latest, "input_channel": channel}]
+    return Tracker("tester", slots or {}, latest, events, False, None, None, "action_listen")
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()

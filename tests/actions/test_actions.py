@@ -1,0 +1,203 @@
+"""What a user sees from each custom action."""
+
+import re
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions.actions import (
+    ActionDefaultAskAffirmation,
+    ActionRecommendArea,
+    ActionShowChallenges,
+    ActionShowExamples,
+    ActionShowMoreActions,
+    ActionStoreFeedback,
+)
+from bot.content.bundle import read_bundle
+from bot.content.db import get_engine, session_scope
+from bot.content.models import Feedback
+from tests.actions.conftest import make_tracker
+
+BUNDLE = read_bundle()
+AREAS = {area.slug: area for area in BUNDLE.areas}
+FOLLOW_UPS = ["Challenges to prepare for", "Practical examples", "More actions", "A different area"]
+
+
+def numbered_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if re.match(r"^\d+\. ", line)]
+
+
+async def run(action, tracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]) -> list:
+    return await action.run(dispatcher, tracker, domain)
+
+
+@pytest.mark.parametrize("slug", sorted(AREAS))
+async def test_a_recommendation_names_the_area_and_its_first_three_actions(
+    slug, content_db, dispatcher, domain
+) -> None:
+    events = await run(ActionRecommendArea(), make_tracker({"area": slug}), dispatcher, domain)
+    answer, feedback = dispatcher.messages
+    area = AREAS[slug]
+    assert answer["text"].startswith(f"This sounds like **{area.title}**. {area.summary}")
+    lines = numbered_lines(answer["text"])
+    assert len(lines) == 3
+    for line, action in zip(lines, area.suggested_actions, strict=False):
+        assert action.text in line and "](https://" in line
+    assert [b["title"] for b in answer["buttons"]] == FOLLOW_UPS
+    assert [b["payload"] for b in feedback["buttons"]] == [
+        "/feedback_helpful",
+        "/feedback_unhelpful",
+    ]
+    assert {"event": "slot", "name": "actions_shown", "value": 3.0, "timestamp": None} in events
+
+
+async def test_a_proposal_is_labelled_as_ours_never_as_a_source(
+    content_db, dispatcher, domain
+) -> None:
+    area = next(
+        a for a in BUNDLE.areas if any(x.provenance.value == "proposed" for x in a.challenges)
+    )
+    await run(ActionShowChallenges(), make_tracker({"area": area.slug}), dispatcher, domain)
+    lines = numbered_lines(dispatcher.messages[0]["text"])
+    for line, challenge in zip(lines, area.challenges, strict=True):
+        label = {
+            "stated": "(source ",
+            "adapted": "(adapted from ",
+            "proposed": "(our suggestion, based on ",
+        }
+        assert label[challenge.provenance.value] in line
+        assert challenge.text in line and challenge.response in line
+
+
+@pytest.mark.parametrize(
+    ("text", "metadata"),
+    [
+        ("quick one: physios don't know where to refer", None),
+        ("where do I refer", {"mode": "brief"}),
+    ],
+)
+async def test_brief_mode_gives_the_area_and_three_actions_only(
+    text, metadata, content_db, dispatcher, domain
+) -> None:
+    tracker = make_tracker({"area": "local-knowledge"}, text=text, metadata=metadata)
+    await run(ActionRecommendArea(), tracker, dispatcher, domain)
+    [message] = dispatcher.messages
+    assert message["text"].splitlines()[0] == "**Local knowledge**"
+    assert len(numbered_lines(message["text"])) == 3
+    assert len(message["text"].splitlines()) == 4
+    assert "http" not in message["text"] and not message["buttons"]
+
+
+async def test_more_pages_through_the_actions_then_says_there_are_no_more(
+    content_db, dispatcher, domain
+) -> None:
+    area = AREAS["skills-and-training"]
+    shown, seen = 3, []
+    while True:
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(
+            {"area": area.slug, "actions_shown": float(shown)}, intent="ask_more_actions"
+        )
+        events = await run(ActionShowMoreActions(), tracker, dispatcher, domain)
+        lines = numbered_lines(dispatcher.messages[0]["text"])
+        if not lines:
+            break
+        assert lines[0].startswith(f"{shown + 1}. ")
+        seen += lines
+        shown = int(events[0]["value"])
+    assert len(seen) == len(area.suggested_actions) - 3
+    assert "every suggested action" in dispatcher.messages[0]["text"]
+
+
+async def test_examples_from_the_users_setting_come_first(content_db, dispatcher, domain) -> None:
+    area, wanted = next(
+        (a, s)
+        for a in BUNDLE.areas
+        for e in a.examples[1:]
+        for s in e.settings
+        if s not in a.examples[0].settings
+    )
+    tracker = make_tracker({"area": area.slug, "user_settings": [wanted]}, intent="ask_examples")
+    await run(ActionShowExamples(), tracker, dispatcher, domain)
+    lines = numbered_lines(dispatcher.messages[0]["text"])
+    assert len(lines) == len(area.examples)
+    first = next(e for e in area.examples if wanted in e.settings)
+    assert first.organisation in lines[0]
+
+
+async def test_the_users_role_is_remembered_for_examples(content_db, dispatcher, domain) -> None:
+    entities = [
+        {"entity": "role", "value": "physios"},
+        {"entity": "service", "value": "GP practice"},
+    ]
+    tracker = make_tracker({"area": "local-knowledge"}, entities=entities)
+    events = await run(ActionRecommendArea(), tracker, dispatcher, domain)
+    settings = next(e["value"] for e in events if e["name"] == "user_settings")
+    assert settings == ["physiotherapy", "primary-care"]
+
+
+@pytest.mark.parametrize(
+    "action",
+    [ActionRecommendArea(), ActionShowChallenges(), ActionShowExamples(), ActionShowMoreActions()],
+)
+async def test_follow_ups_without_an_area_ask_for_the_barrier(
+    action, content_db, dispatcher, domain
+) -> None:
+    await run(action, make_tracker({}, intent="ask_examples"), dispatcher, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_need_area"]
+
+
+async def test_an_unreachable_content_store_gets_a_plain_apology(
+    tmp_path, monkeypatch, dispatcher, domain
+) -> None:
+    monkeypatch.setenv(
+        "SIGNPOST_CONTENT_DB_URL", f"sqlite:///{tmp_path / 'missing' / 'content.db'}"
+    )
+    await run(ActionRecommendArea(), make_tracker({"area": "local-knowledge"}), dispatcher, domain)
+    [message] = dispatcher.messages
+    assert "can't reach the guide's content" in message["text"]
+    assert "116 123" in message["text"]
+
+
+@pytest.mark.parametrize(
+    ("intent", "helpful"), [("feedback_helpful", True), ("deny", False), ("affirm", True)]
+)
+async def test_feedback_stores_area_verdict_and_channel_but_no_words(
+    intent, helpful, content_db, dispatcher, domain
+) -> None:
+    tracker = make_tracker(
+        {"area": "coordination-and-access"}, text="my patient Jo Bloggs", intent=intent
+    )
+    await run(ActionStoreFeedback(), tracker, dispatcher, domain)
+    with session_scope(get_engine(content_db)) as session:
+        [row] = session.scalars(select(Feedback)).all()
+        stored = [str(getattr(row, c.name)) for c in Feedback.__table__.columns]
+    assert (row.area_slug, row.helpful, row.channel) == ("coordination-and-access", helpful, "rest")
+    assert not any("Bloggs" in value for value in stored)
+
+
+async def test_when_unsure_the_likeliest_areas_are_offered_without_naming_one(
+    content_db, dispatcher, domain
+) -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "barrier_skills_training", "confidence": 0.4},
+        {"name": "thank", "confidence": 0.3},
+        {"name": "barrier_local_knowledge", "confidence": 0.35},
+        {"name": "barrier_coordination_access", "confidence": 0.1},
+    ]
+    tracker = make_tracker({}, intent="nlu_fallback", ranking=ranking)
+    await run(ActionDefaultAskAffirmation(), tracker, dispatcher, domain)
+    [message] = dispatcher.messages
+    assert [b["title"] for b in message["buttons"]] == [
+        "Skills and training",
+        "Local knowledge",
+        "None of these",
+    ]
+    assert [b["payload"] for b in message["buttons"]][:2] == [
+        "/barrier_skills_training",
+        "/barrier_local_knowledge",
+    ]
+    assert not any(title in message["text"] for title in ("Skills and training", "Local knowledge"))
