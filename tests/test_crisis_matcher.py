@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -15,6 +17,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.crisis_guard import CRISIS_SIGNALS_KEY, CrisisGuard, _patterns_path
+from bot.paths import DATA_DIR
 from bot.safety import crisis
 from bot.safety.crisis import (
     PATTERNS_FILE,
@@ -70,7 +73,9 @@ def test_the_file_covers_every_required_kind_of_risk() -> None:
         "suicide-mention", "wants-to-die", "kill-self", "end-it", "overdose", "overdose-taken",
         "medication-stockpiling", "hanging", "jumping-or-traffic", "self-harm", "cant-keep-safe",
         "no-reason-to-live", "better-off-dead", "not-being-here", "goodbye-giving-away",
-        "harm-to-others", "safeguarding-abuse",
+        "harm-to-others", "safeguarding-abuse", "at-a-dangerous-place", "staff-access-to-means",
+        "plan-or-timing", "reunited-with-the-dead", "fear-of-own-actions", "coercive-control",
+        "financial-abuse", "neglect", "child-safeguarding",
     }  # fmt: skip
     assert required <= {entry.id for entry in PATTERNS.patterns}
     assert len(MUST_FIRE) >= 100
@@ -156,6 +161,87 @@ def test_a_guard_only_drops_matches_it_fully_covers(matcher: CrisisMatcher) -> N
     assert ids(matcher, "he said that he will kill me") == ["safeguarding-abuse"]
 
 
+@pytest.mark.parametrize(
+    ("text", "pattern_id"),
+    [
+        ("how many co-codamol would it take to not wake up", "method-research"),
+        ("I've got a rope in the garage and I've thought about using it", "hanging"),
+        ("I'm at the station and I keep looking at the tracks", "at-a-dangerous-place"),
+        ("I'm sitting here with all my tablets and a bottle of vodka", "overdose"),
+        ("I've taken 30 paracetamol", "overdose-taken"),
+        ("I lie awake planning how I'd do it", "plan-or-timing"),
+        ("this weekend is the end", "plan-or-timing"),
+        ("I've been rehoming my pets", "goodbye-giving-away"),
+        ("I'm going to be with my late wife soon", "reunited-with-the-dead"),
+        ("nobody would notice if I disappeared for good", "better-off-dead"),
+        ("I'm scared of what I might do to myself", "fear-of-own-actions"),
+        ("I'm tired of everything and I feel so hopeless", "no-reason-to-live"),
+        ("I've been scratching my arms with a blade", "self-harm"),
+        ("thinking about topping myself", "kill-self"),
+        ("I'm a nurse and I keep thinking about using the meds I have access to on myself",
+         "staff-access-to-means"),
+        ("he's going to hurt his ex when he sees her", "harm-to-others"),
+        ("he locks me in and takes my phone", "coercive-control"),
+        ("her son takes her pension and shoves her about", "financial-abuse"),
+        ("she's been left in soiled sheets all day", "neglect"),
+        ("a child told me her stepdad touches her at night", "child-safeguarding"),
+    ],
+)  # fmt: skip
+def test_categories_the_evaluation_found_missing_fire(
+    matcher: CrisisMatcher, text: str, pattern_id: str
+) -> None:
+    assert pattern_id in ids(matcher, text)
+
+
+def test_tired_of_everything_needs_a_second_sign(matcher: CrisisMatcher) -> None:
+    assert matcher.find("I'm tired of everything") == []
+    assert ids(matcher, "I'm tired of everything and I just want to give up") == [
+        "no-reason-to-live"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern_id"),
+    [
+        ("I did the self-harm training and now I'm cutting myself again", "self-harm"),
+        ("we're doing an audit of overdose admissions and I've taken an overdose", "overdose-taken"),
+        ("I lost a patient to suicide and now I feel suicidal myself", "suicide-mention"),
+        ("the ligature risk assessment is done but she tied a ligature last night", "hanging"),
+        ("my retirement do is Friday, I've said goodbye to everyone and then I'll end it", "end-it"),
+        ("there's no point going on with this pilot and no point living", "no-reason-to-live"),
+        ("how should we record safeguarding concerns on EMIS? my husband hits me", "safeguarding-abuse"),
+        ("how do I bring up suicide with a patient who told me she's suicidal", "suicide-mention"),
+        ("how many paracetamol would it take to never wake up", "method-research"),
+        ("she hurt her back when he pushed her down the stairs", "safeguarding-abuse"),
+        ("I've made my mind up to end it", "end-it"),
+    ],
+)  # fmt: skip
+def test_a_professional_guard_never_swallows_a_disclosure_beside_it(
+    matcher: CrisisMatcher, text: str, pattern_id: str
+) -> None:
+    assert pattern_id in ids(matcher, text)
+
+
+def _training_examples(path: Path) -> list[str]:
+    """The example messages of a Rasa NLU file, with entity annotations removed."""
+    annotation = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+    examples = []
+    for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+        for line in str(item.get("examples", "")).splitlines():
+            if line.strip().startswith("- "):
+                examples.append(annotation.sub(r"\1", line.strip()[2:]))
+    return examples
+
+
+def test_no_non_crisis_training_example_is_a_false_alarm(matcher: CrisisMatcher) -> None:
+    nlu = DATA_DIR / "nlu"
+    files = [*sorted(nlu.glob("barrier_*.yml")), nlu / "conversation.yml"]
+    examples = [text for path in files for text in _training_examples(path)]
+    assert len(examples) > 1000
+    fired = {text: ids(matcher, text) for text in examples if matcher.is_crisis(text)}
+    assert fired == {}
+
+
 def test_guards_do_real_work(matcher: CrisisMatcher) -> None:
     """Without the idioms these messages fire, so the quiet results above are not vacuous."""
     unguarded = CrisisMatcher(PatternFile(PATTERNS.patterns, ()))
@@ -164,6 +250,17 @@ def test_guards_do_real_work(matcher: CrisisMatcher) -> None:
         "I've had an overdose of meetings",
         "Where can I find suicide prevention training?",
         "what can I give her to kill her pain at night",
+        "we're doing an audit of overdose admissions",
+        "what does the NICE guidance on self-harm say",
+        "I'm running a domestic abuse awareness session next week",
+        "how should we record safeguarding concerns on EMIS",
+        "we need a ligature risk assessment of the ward",
+        "how do I bring up suicide risk with a patient",
+        "I lost a patient to suicide two years ago",
+        "saying goodbye at my retirement do was emotional",
+        "there's no point going on with this pilot",
+        "the clinic is 5 kms away",
+        "she hurt her back lifting the shopping",
     ]:
         assert unguarded.is_crisis(text)
         assert not matcher.is_crisis(text)
@@ -296,6 +393,56 @@ def test_validation_error_names_the_bad_pattern(
         load_patterns(path)
     assert f"'{named}'" in str(raised.value)
     assert problem in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("lemmas", "problem"),
+    [
+        ('[["took", "#lots", "pill"]]', "not a number sign"),
+        ('[["took", "#many|loads", "pill"]]', "not a number sign"),
+        ('[["took", "@nope"]]', "unknown word list '@nope'"),
+        ('[["took", "=@pills"]]', "on its own"),
+    ],
+)
+def test_bad_number_signs_and_word_lists_are_named(
+    tmp_path: Path, lemmas: str, problem: str
+) -> None:
+    path = tmp_path / "patterns.yml"
+    path.write_text(
+        "word_lists:\n  pills: [pill, tablet]\npatterns:\n  - id: bad-sign\n"
+        f"    description: d\n    lemmas: {lemmas}\n    examples: [x]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CrisisPatternError, match="'bad-sign'") as raised:
+        load_patterns(path)
+    assert problem in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "word_lists",
+    ["[pill, tablet]", "{Pills: [pill]}", "{pills: []}", '{pills: ["pill|tablet"]}'],
+)
+def test_malformed_word_lists_fail_clearly(tmp_path: Path, word_lists: str) -> None:
+    path = tmp_path / "patterns.yml"
+    path.write_text(f"word_lists: {word_lists}\npatterns:\n" + GOOD_ENTRY, encoding="utf-8")
+    with pytest.raises(CrisisPatternError, match=r"word.list"):
+        load_patterns(path)
+
+
+def test_word_lists_and_number_signs_match(tmp_path: Path) -> None:
+    path = tmp_path / "patterns.yml"
+    path.write_text(
+        "word_lists:\n  pills: [pill, tablet, co-codamol]\npatterns:\n  - id: counted\n"
+        "    description: d\n"
+        '    lemmas: [["=took", "#many", "@pills|capsule"], ["#number", "=kms"]]\n'
+        "    examples: [x]\n",
+        encoding="utf-8",
+    )
+    small = CrisisMatcher(load_patterns(path))
+    for text in ["I took 30 tablets", "i took twenty co-codamol", "took 12 capsules", "ran 5 kms"]:
+        assert small.is_crisis(text), text
+    for text in ["I took 2 tablets", "I took 30 minutes", "took ten", "kms"]:
+        assert not small.is_crisis(text), text
 
 
 def test_a_valid_small_file_loads_and_matches(tmp_path: Path) -> None:

@@ -36,7 +36,19 @@ GAP = "..."
 GAP_WORDS = 3
 EXACT = "="
 CHOICE = "|"
+LIST = "@"  # "@medicines" in a choice stands for every word of the file's `word_lists: medicines`
 MAX_VARIANTS = 64
+# Number signs: a whole sequence word that stands for a number (see the patterns file's header).
+NUMBER = "#number"  # any number, in digits or words: "5", "thirty", "1,000"
+MANY = "#many"  # ten or more: "10", "30", "30x", "twenty", "dozens" (for counts of tablets)
+_TENS_AND_UP = (
+    "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|"
+    "thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|dozen|dozens"
+)
+_NUMBER_SIGNS: dict[str, dict[str, Any]] = {
+    NUMBER: {"LIKE_NUM": True},
+    MANY: {"LOWER": {"REGEX": rf"^(?:[1-9][0-9]+(?:[.,][0-9]+)?x?|{_TENS_AND_UP})$"}},
+}
 
 CRISIS = "crisis"
 GUARD = "guard"
@@ -101,12 +113,14 @@ def load_patterns(path: Path = PATTERNS_FILE) -> PatternFile:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise CrisisPatternError(f"{path}: cannot read the patterns file: {error}") from error
-    if not isinstance(data, dict) or not set(data) <= {"patterns", "guarded_idioms"}:
+    if not isinstance(data, dict) or not set(data) <= {"word_lists", "patterns", "guarded_idioms"}:
         raise CrisisPatternError(
-            f"{path}: expected a mapping with 'patterns' and optional 'guarded_idioms'"
+            f"{path}: expected a mapping with 'patterns' and optional 'word_lists' and "
+            "'guarded_idioms'"
         )
-    patterns = _entries(path, data, "patterns", required=True)
-    idioms = _entries(path, data, "guarded_idioms", required=False)
+    lists = _word_lists(path, data.get("word_lists"))
+    patterns = _entries(path, data, "patterns", lists, required=True)
+    idioms = _entries(path, data, "guarded_idioms", lists, required=False)
     seen: set[str] = set()
     for entry in patterns + idioms:
         if entry.id in seen:
@@ -115,14 +129,44 @@ def load_patterns(path: Path = PATTERNS_FILE) -> PatternFile:
     return PatternFile(patterns, idioms)
 
 
-def _entries(path: Path, data: dict, section: str, *, required: bool) -> tuple[PatternEntry, ...]:
+def _word_lists(path: Path, raw: Any) -> dict[str, tuple[str, ...]]:
+    """Named lists of words that a lemma sequence can use as "@name" (e.g. "@medicines")."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise CrisisPatternError(f"{path}: 'word_lists' must map names to lists of words")
+    lists: dict[str, tuple[str, ...]] = {}
+    for name, words in raw.items():
+        if not isinstance(name, str) or not _ID.fullmatch(name):
+            raise CrisisPatternError(
+                f"{path}: word list {name!r}: name must be lower-case words joined by hyphens"
+            )
+        if (
+            not isinstance(words, list)
+            or not words
+            or not all(isinstance(w, str) and w.strip() for w in words)
+            or any(CHOICE in w or LIST in w or GAP in w for w in words)
+        ):
+            raise CrisisPatternError(
+                f"{path}: word list '{name}' must be a non-empty list of words or phrases "
+                f"(no '{CHOICE}', '{LIST}' or '{GAP}' inside them)"
+            )
+        lists[name] = tuple(w.strip() for w in words)
+    return lists
+
+
+def _entries(
+    path: Path, data: dict, section: str, lists: dict[str, tuple[str, ...]], *, required: bool
+) -> tuple[PatternEntry, ...]:
     raw = data.get(section) or []
     if not isinstance(raw, list) or (required and not raw):
         raise CrisisPatternError(f"{path}: '{section}' must be a non-empty list")
-    return tuple(_entry(path, section, number, item) for number, item in enumerate(raw, 1))
+    return tuple(_entry(path, section, number, item, lists) for number, item in enumerate(raw, 1))
 
 
-def _entry(path: Path, section: str, number: int, item: Any) -> PatternEntry:
+def _entry(
+    path: Path, section: str, number: int, item: Any, lists: dict[str, tuple[str, ...]]
+) -> PatternEntry:
     if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
         raise CrisisPatternError(f"{path}: entry {number} of '{section}' has no id")
     pattern_id = item["id"]
@@ -142,7 +186,7 @@ def _entry(path: Path, section: str, number: int, item: Any) -> PatternEntry:
     lemmas = item.get("lemmas") or []
     if not isinstance(lemmas, list):
         raise fail("'lemmas' must be a list of word lists")
-    sequences = tuple(_sequence(words, fail) for words in lemmas)
+    sequences = tuple(_sequence(words, fail, lists) for words in lemmas)
     if not phrases and not sequences:
         raise fail("needs at least one phrase or lemma sequence")
     examples = _strings(item.get("examples"), fail, "examples")
@@ -159,7 +203,7 @@ def _strings(value: Any, fail: Fail, key: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
-def _sequence(words: Any, fail: Fail) -> tuple[str, ...]:
+def _sequence(words: Any, fail: Fail, lists: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     if not isinstance(words, list) or not words:
         raise fail(f"lemma sequence {words!r} must be a non-empty list of words")
     if not all(isinstance(w, str) and w.strip() for w in words):
@@ -170,7 +214,32 @@ def _sequence(words: Any, fail: Fail) -> tuple[str, ...]:
     for word in words:
         if word != GAP and any(not a.strip(EXACT + " ") for a in word.split(CHOICE)):
             raise fail(f"lemma sequence {words!r} has an empty choice in {word!r}")
-    return tuple(words)
+        if "#" in word and word not in _NUMBER_SIGNS:
+            raise fail(
+                f"lemma sequence {words!r}: {word!r} is not a number sign; use "
+                f"{' or '.join(repr(sign) for sign in _NUMBER_SIGNS)} on its own"
+            )
+    return tuple(word if word == GAP else _expand_lists(word, words, fail, lists) for word in words)
+
+
+def _expand_lists(
+    word: str, words: list[str], fail: Fail, lists: dict[str, tuple[str, ...]]
+) -> str:
+    """Replace each "@name" choice with the words of that word list."""
+    choices: list[str] = []
+    for choice in (c.strip() for c in word.split(CHOICE)):
+        if LIST in choice[1:]:
+            raise fail(f"lemma sequence {words!r}: write a word list as '{LIST}name' on its own")
+        if not choice.startswith(LIST):
+            choices.append(choice)
+        elif choice[1:] in lists:
+            choices.extend(lists[choice[1:]])
+        else:
+            known = ", ".join(LIST + name for name in lists) or "none"
+            raise fail(
+                f"lemma sequence {words!r} uses unknown word list {choice!r} (known: {known})"
+            )
+    return CHOICE.join(choices)
 
 
 def normalise(text: str) -> str:
@@ -245,6 +314,8 @@ class CrisisMatcher:
         """The token patterns one sequence word can match; single words share one `IN` test."""
         if word == GAP:
             return [[{"OP": "?"} for _ in range(GAP_WORDS)]]
+        if word in _NUMBER_SIGNS:
+            return [[dict(_NUMBER_SIGNS[word])]]
         single: dict[str, set[str]] = {"LEMMA": set(), "LOWER": set()}
         options: list[list[dict]] = []
         for choice in word.split(CHOICE):
