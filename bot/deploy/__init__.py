@@ -1,0 +1,1 @@
+"""Running Signpost beyond one machine: store settings, Rasa's endpoints, the replicated stack."""

@@ -1,0 +1,1 @@
+"""What Signpost keeps about conversations, and how long."""
