@@ -39,9 +39,13 @@ def held_out_examples(path: Path) -> list[tuple[str, str]]:
 
 
 def score(model_path: Path, held_out: Path) -> HeldOutScore:
-    """Parse every held-out example with the model exactly as the server would."""
+    """Parse every example of a held-out file with the model exactly as the server would."""
+    return score_examples(model_path, held_out_examples(held_out))
+
+
+def score_examples(model_path: Path, examples: list[tuple[str, str]]) -> HeldOutScore:
+    """Parse (text, intent) pairs with the model exactly as the server would."""
     agent = Agent.load(str(model_path))
-    examples = held_out_examples(held_out)
 
     async def parse_all() -> list[dict]:
         return [await agent.parse_message(text) for text, _ in examples]

@@ -1,0 +1,227 @@
+"""The Markdown evaluation report and the summary printed at the end of `make eval`."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from bot.evaluation.metrics import Scores
+from bot.evaluation.plots import short
+
+BARRIER_PREFIX = "barrier_"
+NOT_A_RECOMMENDATION = {"out_of_scope", "clinical_advice", "gibberish", "nlu_fallback"}
+
+
+def pct(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+def caught(result: dict) -> str:
+    hits = result["disclosures"] - len(result["missed"])
+    return f"{hits}/{result['disclosures']} ({pct(hits / result['disclosures'])})"
+
+
+def error_ratio(peer: Scores, ours: Scores) -> str:
+    """How many times more messages the peer misplaces than we do."""
+    ours_wrong, peer_wrong = 1 - ours.accuracy, 1 - peer.accuracy
+    return "no errors of ours to compare" if ours_wrong == 0 else f"{peer_wrong / ours_wrong:.1f}x"
+
+
+@dataclass
+class Report:
+    folder: Path
+    default: object
+    variants: list
+    peers: dict[str, dict[str, Scores]]
+    sections: list[str] = field(default_factory=list)
+    _crisis: list[tuple[str, dict, dict]] = field(default_factory=list)
+    _oos: Scores | None = None
+
+    def crisis(self, label: str, matcher: dict, nlu: dict) -> None:
+        self._crisis.append((label, matcher, nlu))
+
+    def out_of_scope(self, scores: Scores) -> None:
+        self._oos = scores
+
+    def cross_validation(self, intent_report: dict) -> None:
+        rows = [
+            f"| {short(name)} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1-score']:.3f} | {v['support']} |"
+            for name, v in sorted(intent_report.items())
+            if name.startswith(BARRIER_PREFIX)
+        ]
+        macro = intent_report.get("macro avg", {})
+        self.sections.append(
+            "## Cross-validation on the training data (3 folds, default config)\n\n"
+            "| area | precision | recall | F1 | support |\n|---|---|---|---|---|\n"
+            + "\n".join(rows)
+            + f"\n\nMacro F1 over every intent: {macro.get('f1-score', 0):.3f}.\n"
+        )
+
+    def summary(self) -> str:
+        lines = []
+        for key, ours in self.default.scores.items():
+            top = self.default.top_choice[key]
+            lines.append(
+                f"Held-out {key}: {self.default.name} answered {pct(ours.accuracy)} right straight away "
+                f"(top choice {pct(top.accuracy)}), lowest area recall {min(s.recall for s in ours.per_label()):.2f}"
+            )
+            for peer, scores in self.peers.items():
+                lines.append(
+                    f"  vs {peer}: {pct(scores[key].accuracy)}; it misplaces "
+                    f"{error_ratio(scores[key], top)} as many messages as our top choice"
+                )
+        for label, matcher, nlu in self._crisis:
+            lines.append(
+                f"Crisis, {label}: matcher alone caught {caught(matcher)}, "
+                f"{len(matcher['false_alarms'])}/{matcher['lookalikes']} false alarms; whole NLU "
+                f"caught {caught(nlu)}, {len(nlu['false_alarms'])} false alarms"
+            )
+        if self._oos:
+            handled = sum(p in NOT_A_RECOMMENDATION for p in self._oos.predicted) / len(
+                self._oos.predicted
+            )
+            lines.append(
+                f"Out of scope and clinical questions answered without a recommendation: {pct(handled)}"
+            )
+        return "\n".join(lines)
+
+    def write(self, now: datetime, cores: int, seconds: float) -> Path:
+        parts = [
+            "# Signpost NLU evaluation\n",
+            f"Generated {now:%Y-%m-%d %H:%M} UTC on a {cores}-core machine in {seconds / 60:.1f} minutes "
+            "by `make eval`. Held-out sets are never trained on. An answer counts as right only when "
+            "the assistant would name the right area straight away; a message it would ask about "
+            "(nlu_fallback) counts as wrong.\n",
+            "## Summary\n\n```\n" + self.summary() + "\n```\n",
+            self._variants_table(),
+            self._per_area(),
+            self._peers_table(),
+            "## Confusion matrices and confidence\n\n"
+            + "\n".join(
+                f"![Confusion matrix, held-out {k}](confusion-{k}.png)\n![Confidence, held-out {k}](confidence-{k}.png)\n"
+                for k in self.default.scores
+            ),
+            self._crisis_section(),
+            self._oos_section(),
+            *self.sections,
+            self._misses(),
+        ]
+        path = self.folder / "report.md"
+        path.write_text("\n".join(p for p in parts if p))
+        return path
+
+    def _variants_table(self) -> str:
+        keys = list(self.default.scores)
+        header = (
+            "| pipeline | "
+            + " | ".join(
+                f"answered right {k} | top choice right {k} | macro F1 {k} | lowest recall {k}"
+                for k in keys
+            )
+            + " | training |"
+        )
+        rule = "|---|" + "---|---|---|---|" * len(keys) + "---|"
+        rows = []
+        for v in self.variants:
+            cells = [
+                f"{pct(s.accuracy)} | {pct(v.top_choice[k].accuracy)} | {s.macro_f1():.3f} | "
+                f"{min(x.recall for x in s.per_label()):.2f}"
+                for k, s in v.scores.items()
+            ]
+            trained = "reused" if v.train_seconds is None else f"{v.train_seconds:.0f} s"
+            marker = " (default)" if v.slug == self.default.slug else ""
+            rows.append(f"| {v.name}{marker} | " + " | ".join(cells) + f" | {trained} |")
+        return (
+            "## Pipelines compared\n\n'Answered right' counts a message the assistant would ask "
+            "about as wrong; 'top choice right' is the classifier's first choice, as the peers are "
+            "scored.\n\n" + "\n".join([header, rule, *rows]) + "\n"
+        )
+
+    def _per_area(self) -> str:
+        out = ["## Per area, default pipeline\n"]
+        for key, scores in self.default.scores.items():
+            out.append(
+                f"Held-out {key}:\n\n| area | precision | recall | F1 | messages |\n|---|---|---|---|---|"
+            )
+            out += [
+                f"| {short(s.label)} | {s.precision:.2f} | {s.recall:.2f} | {s.f1:.2f} | {s.support} |"
+                for s in scores.per_label()
+            ]
+            out.append("")
+        return "\n".join(out)
+
+    def _peers_table(self) -> str:
+        out = [
+            "## Against peers (same split)\n",
+            "| classifier | "
+            + " | ".join(f"accuracy {k} | errors vs ours {k}" for k in self.default.scores)
+            + " |",
+            "|---|" + "---|---|" * len(self.default.scores),
+        ]
+        out.append(
+            f"| {self.default.name} (ours, top choice) | "
+            + " | ".join(f"{pct(s.accuracy)} | 1.0x" for s in self.default.top_choice.values())
+            + " |"
+        )
+        for name, scores in self.peers.items():
+            out.append(
+                f"| {name} | "
+                + " | ".join(
+                    f"{pct(scores[k].accuracy)} | {error_ratio(scores[k], self.default.top_choice[k])}"
+                    for k in self.default.scores
+                )
+                + " |"
+            )
+        return "\n".join(out) + "\n"
+
+    def _crisis_section(self) -> str:
+        if not self._crisis:
+            return ""
+        out = ["## Crisis detection\n\nEach set is written apart from the matcher's own tests.\n"]
+        for label, matcher, nlu in self._crisis:
+            out.append(f"### {label[0].upper()}{label[1:]}\n")
+            for title, result in (
+                ("Deterministic matcher alone", matcher),
+                ("Whole NLU (matcher + trained crisis intent)", nlu),
+            ):
+                out.append(
+                    f"**{title}**: caught {caught(result)}; false alarms "
+                    f"{len(result['false_alarms'])}/{result['lookalikes']}.\n"
+                )
+                out += [f"- missed: {t}" for t in result["missed"]]
+                out += [f"- false alarm: {t}" for t in result["false_alarms"]]
+                out.append("")
+        return "\n".join(out)
+
+    def _oos_section(self) -> str:
+        if not self._oos:
+            return ""
+        rows = []
+        for label in sorted(set(self._oos.expected)):
+            got = [
+                p
+                for e, p in zip(self._oos.expected, self._oos.predicted, strict=True)
+                if e == label
+            ]
+            exact = sum(p == label for p in got) / len(got)
+            safe = sum(p in NOT_A_RECOMMENDATION for p in got) / len(got)
+            rows.append(f"| {label} | {len(got)} | {pct(exact)} | {pct(safe)} |")
+        return (
+            "## Out of scope and clinical questions\n\n"
+            "| expected | messages | exact intent | no area recommended |\n|---|---|---|---|\n"
+            + "\n".join(rows)
+            + "\n"
+        )
+
+    def _misses(self) -> str:
+        out = ["## Misses of the default pipeline\n"]
+        for key, scores in self.default.scores.items():
+            parsed = self.default.parsed[key]
+            texts = self.default.texts[key]
+            out.append(f"Held-out {key}:\n")
+            out += [
+                f"- {short(e)} -> {short(p.intent)} ({p.confidence:.2f}): {t}"
+                for t, e, p in zip(texts, scores.expected, parsed, strict=True)
+                if p.intent != e
+            ]
+            out.append("")
+        return "\n".join(out)

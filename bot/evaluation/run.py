@@ -1,0 +1,172 @@
+"""`make eval`: scores the pipelines, two peers and the crisis matcher; writes results/eval/.
+
+Everything is scored on the same held-out files, which are never trained on.
+"""
+
+import json
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bot.content.bundle import read_bundle
+from bot.evaluation.data import BARRIER_PREFIX, labelled, lines
+from bot.evaluation.metrics import Scores
+from bot.evaluation.model import Parsed, parse_all
+from bot.evaluation.peers import GuideKeywordPeer, TfidfLogisticPeer
+from bot.evaluation.plots import confidence_histogram_png, confusion_matrix_png
+from bot.evaluation.report import Report
+from bot.evaluation.training import RASA, fingerprint, trained_model
+from bot.evaluation.variants import CONFIG, default_slug, variants
+from bot.paths import DATA_DIR, PROJECT_ROOT
+from bot.safety.crisis import load_matcher
+
+RESULTS = PROJECT_ROOT / "results" / "eval"
+HELD_OUT = {
+    "A": PROJECT_ROOT / "tests" / "nlu" / "heldout_a.yml",
+    "B": PROJECT_ROOT / "tests" / "eval" / "heldout_b.yml",
+}
+EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
+CRISIS_SETS = {
+    "first set (the matcher was extended after this set was first scored)": EVAL_DIR,
+    "blind set (written later; never seen while writing patterns)": EVAL_DIR / "blind",
+}
+
+
+@dataclass(frozen=True)
+class VariantResult:
+    name: str
+    slug: str
+    train_seconds: float | None
+    texts: dict[str, list[str]]
+    scores: dict[str, Scores]
+    top_choice: dict[str, Scores]
+    parsed: dict[str, list[Parsed]]
+
+
+def score_variant(variant, held_out: dict[str, list[tuple[str, str]]]) -> VariantResult:
+    model, seconds = trained_model(variant, RESULTS / "models")
+    texts = {key: [text for text, _ in examples] for key, examples in held_out.items()}
+    parsed = {key: parse_all(model, texts[key], f"{variant.slug} on {key}") for key in held_out}
+    scores = {
+        key: Scores(tuple(i for _, i in examples), tuple(p.intent for p in parsed[key]))
+        for key, examples in held_out.items()
+    }
+    top_choice = {
+        key: Scores(scores[key].expected, tuple(p.top_intent for p in parsed[key]))
+        for key in held_out
+    }
+    return VariantResult(variant.name, variant.slug, seconds, texts, scores, top_choice, parsed)
+
+
+def cross_validation(folds: int = 3) -> dict:
+    """Rasa's own cross-validation of the default config, rerun only when config or data change."""
+    out = RESULTS / "cross-validation"
+    report, stamp = out / "intent_report.json", out / "fingerprint"
+    wanted = fingerprint(CONFIG)
+    if not (report.exists() and stamp.exists() and stamp.read_text() == wanted):
+        subprocess.run(
+            [
+                str(RASA),
+                "test",
+                "nlu",
+                "--nlu",
+                "data/nlu",
+                "--config",
+                "config.yml",
+                "--domain",
+                "domain",
+                "--cross-validation",
+                "--folds",
+                str(folds),
+                "--out",
+                str(out),
+            ],
+            cwd=PROJECT_ROOT,
+            check=True,
+        )
+        stamp.write_text(wanted)
+    return json.loads(report.read_text())
+
+
+def main() -> int:
+    started = time.monotonic()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    held_out = {
+        key: [(t, i) for t, i in labelled(path) if i.startswith(BARRIER_PREFIX)]
+        for key, path in HELD_OUT.items()
+    }
+    results = [score_variant(v, held_out) for v in variants()]
+    default = next(r for r in results if r.slug == default_slug())
+    training = labelled(DATA_DIR / "nlu")
+    peers = [TfidfLogisticPeer(training), GuideKeywordPeer(read_bundle())]
+    peer_scores = {
+        peer.name: {
+            key: Scores(tuple(i for _, i in ex), tuple(peer.predict([t for t, _ in ex])))
+            for key, ex in held_out.items()
+        }
+        for peer in peers
+    }
+    report = Report(RESULTS, default=default, variants=results, peers=peer_scores)
+    for key in held_out:
+        confusion_matrix_png(
+            default.scores[key], f"{default.name}, held-out {key}", RESULTS / f"confusion-{key}.png"
+        )
+        pairs = list(zip(default.parsed[key], default.scores[key].expected, strict=True))
+        right = [p.confidence for p, expected in pairs if p.intent == expected]
+        wrong = [p.confidence for p, expected in pairs if p.intent != expected]
+        confidence_histogram_png(
+            right, wrong, f"Confidence, held-out {key}", RESULTS / f"confidence-{key}.png"
+        )
+    for label, folder in CRISIS_SETS.items():
+        report.crisis(label, *crisis_results(default.slug, folder))
+    report.out_of_scope(out_of_scope_results(default.slug))
+    report.cross_validation(cross_validation())
+    path = report.write(datetime.now(timezone.utc), os.cpu_count() or 0, time.monotonic() - started)
+    print("\n" + report.summary())
+    print(f"\nReport: {path}")
+    return 0
+
+
+def crisis_results(slug: str, folder: Path) -> tuple[dict, dict]:
+    """Recall on disclosures and false alarms on look-alikes: matcher alone, and the whole NLU."""
+    matcher = load_matcher()
+    disclosures = lines(folder / "crisis_disclosures.txt")
+    lookalikes = lines(folder / "crisis_lookalikes.txt")
+    model = RESULTS / "models" / f"{slug}.tar.gz"
+    by_nlu = {
+        "disclosures": [
+            p.intent == "crisis" for p in parse_all(model, disclosures, "crisis disclosures")
+        ],
+        "lookalikes": [
+            p.intent == "crisis" for p in parse_all(model, lookalikes, "crisis look-alikes")
+        ],
+    }
+    by_matcher = {
+        "disclosures": [matcher.is_crisis(t) for t in disclosures],
+        "lookalikes": [matcher.is_crisis(t) for t in lookalikes],
+    }
+
+    def outcome(fired: dict) -> dict:
+        return {
+            "missed": [
+                t for t, hit in zip(disclosures, fired["disclosures"], strict=True) if not hit
+            ],
+            "false_alarms": [
+                t for t, hit in zip(lookalikes, fired["lookalikes"], strict=True) if hit
+            ],
+            "disclosures": len(disclosures),
+            "lookalikes": len(lookalikes),
+        }
+
+    return outcome(by_matcher), outcome(by_nlu)
+
+
+def out_of_scope_results(slug: str) -> Scores:
+    examples = labelled(EVAL_DIR / "out_of_scope.yml")
+    parsed = parse_all(
+        RESULTS / "models" / f"{slug}.tar.gz", [t for t, _ in examples], "out of scope"
+    )
+    return Scores(tuple(i for _, i in examples), tuple(p.intent for p in parsed))
