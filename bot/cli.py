@@ -4,6 +4,10 @@ python -m bot content check           validate the files; non-zero exit on any p
 python -m bot content load            migrate the database and load the files into it
 python -m bot content show <area>     print what the assistant has to say about an area
 python -m bot content crisis-domain   rewrite domain/crisis.yml from data/content/crisis.yml
+python -m bot privacy purge           delete conversation events older than the retention period
+python -m bot privacy forget <id>     delete one conversation
+python -m bot run-scale               replicas behind nginx on PostgreSQL and Redis (make run-scale)
+python -m bot load                    a bounded load run against a running Signpost
 """
 
 import argparse
@@ -19,7 +23,9 @@ from bot.content.migrate import upgrade
 from bot.content.render import numbered
 from bot.content.schema import ContentError
 from bot.crisis_domain import write_crisis_domain
+from bot.deploy import cli as deploy_cli
 from bot.paths import CONTENT_DIR
+from bot.privacy import cli as privacy_cli
 from bot.run import run
 
 
@@ -45,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         "build-spacy", help="build build/spacy"
     )
     groups.add_parser("run", help="start the assistant on loopback")
+    groups.add_parser("eval", help="score pipelines, peers and the crisis matcher")
+    groups.add_parser("bench", help="measure latency, throughput, start-up and memory")
+    privacy_cli.add_commands(groups)
+    deploy_cli.add_commands(groups)
     args = parser.parse_args(argv)
     handlers = {
         "check": check,
@@ -55,6 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.group == "run":
         return run()
+    if args.group == "privacy":
+        return privacy_cli.run(args)
+    if args.group in {"run-scale", "serve", "load"}:
+        return deploy_cli.run(args)
+    if args.group in {"eval", "bench"}:
+        return measurement(args.group)
     try:
         return handlers[args.command](args)
     except ContentError as error:
@@ -136,3 +152,12 @@ def build_spacy(_args: argparse.Namespace) -> int:
 
     print(f"Built the spaCy pipeline in {build()}")
     return 0
+
+
+def measurement(which: str) -> int:
+    """Evaluation and benchmark pull in TensorFlow and scikit-learn; import them only here."""
+    if which == "eval":
+        from bot.evaluation.run import main
+    else:
+        from bot.evaluation.bench import main
+    return main()

@@ -4,22 +4,36 @@ Ctrl-C stops both. Ports and databases come from the environment, with local def
 """
 
 import os
-import signal
-import time
 
+from bot.channels.credentials import compose
+from bot.deploy.endpoints import compose_endpoints
+from bot.deploy.profile import describe, with_profile
 from bot.paths import VAR_DIR
-from bot.servers import action_server, latest_model, quiet_environment, rasa_server
+from bot.servers import (
+    action_server,
+    latest_model,
+    quiet_environment,
+    rasa_server,
+    wait_until_stopped,
+)
 
 
 def run() -> int:
     VAR_DIR.mkdir(exist_ok=True)
     rasa_port = int(os.environ.get("SIGNPOST_RASA_PORT", "5005"))
     action_port = int(os.environ.get("SIGNPOST_ACTION_PORT", "5055"))
-    env = quiet_environment(
-        SIGNPOST_ACTION_ENDPOINT=f"http://127.0.0.1:{action_port}/webhook",
-        SIGNPOST_TRACKER_DB=os.environ.get("SIGNPOST_TRACKER_DB", str(VAR_DIR / "tracker.db")),
+    env = with_profile(
+        quiet_environment(
+            SIGNPOST_ACTION_ENDPOINT=f"http://127.0.0.1:{action_port}/webhook",
+            SIGNPOST_TRACKER_DB=os.environ.get("SIGNPOST_TRACKER_DB", str(VAR_DIR / "tracker.db")),
+        )
     )
     model = latest_model()
+    credentials = VAR_DIR / "credentials.yml"
+    endpoints = VAR_DIR / "endpoints.yml"
+    compose_endpoints(endpoints, env)
+    for line in [channel.status() for channel in compose(credentials)] + describe(env):
+        print(line, flush=True)
     print(f"Starting the action server on 127.0.0.1:{action_port} ...", flush=True)
     actions = action_server(action_port, VAR_DIR / "actions.log", env).start()
     print(
@@ -27,32 +41,29 @@ def run() -> int:
         flush=True,
     )
     try:
-        rasa = rasa_server(rasa_port, model, VAR_DIR / "rasa.log", env).start()
+        rasa = rasa_server(
+            rasa_port,
+            model,
+            VAR_DIR / "rasa.log",
+            env,
+            credentials=credentials,
+            endpoints=endpoints,
+        ).start()
     except Exception:
         actions.stop()
         raise
     print(
         "\nSignpost is running. Ways to chat:\n"
+        f"  Web chat: {rasa.url}/webchat/   (open it in a browser)\n"
         f"  REST:     curl -s -XPOST {rasa.url}/webhooks/rest/webhook "
         "-H 'Content-Type: application/json' "
         '-d \'{"sender": "me", "message": "our physios do not know where to refer people"}\'\n'
         "  Terminal: make shell   (in another terminal)\n"
-        f"  Socket.IO channel: {rasa.url}/socket.io\n"
         f"Logs: {VAR_DIR / 'rasa.log'}, {VAR_DIR / 'actions.log'}. Press Ctrl-C to stop.",
         flush=True,
     )
-    stopping = False
-
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
     try:
-        while not stopping and rasa.process.poll() is None and actions.process.poll() is None:
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+        wait_until_stopped(lambda: rasa.process.poll() is None and actions.process.poll() is None)
     finally:
         print("\nStopping Signpost ...", flush=True)
         rasa.stop()

@@ -1,14 +1,20 @@
 """Starts and stops the real Rasa and action servers on loopback, for `make run` and the tests."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.content.bundle import read_bundle
+from bot.content.db import get_engine, session_scope
+from bot.content.loader import load_bundle
+from bot.content.migrate import upgrade
 from bot.paths import PROJECT_ROOT
 
 VENV_BIN = Path(sys.executable).parent
@@ -55,6 +61,7 @@ class Server:
     env: dict[str, str]
     log_path: Path
     process: subprocess.Popen | None = field(default=None, repr=False)
+    started_in: float | None = None  # seconds from launch to the first answer, for benchmarks
 
     @property
     def url(self) -> str:
@@ -70,7 +77,8 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + timeout
+        launched = time.monotonic()
+        deadline = launched + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(
@@ -78,6 +86,7 @@ class Server:
                 )
             try:
                 with urllib.request.urlopen(self.url + self.ready_path, timeout=2):
+                    self.started_in = time.monotonic() - launched
                     return self
             except OSError:
                 time.sleep(0.5)
@@ -110,23 +119,107 @@ def action_server(port: int, log_path: Path, env: dict[str, str]) -> Server:
     return Server("action server", command, port, "/health", env, log_path)
 
 
-def rasa_server(
-    port: int, model: Path, log_path: Path, env: dict[str, str], auth_token: str | None = None
-) -> Server:
+def rasa_command(
+    port: int,
+    model: Path,
+    auth_token: str | None = None,
+    credentials: Path | None = None,
+    endpoints: Path | None = None,
+    interface: str = LOOPBACK,
+) -> list[str]:
+    """`rasa run` with our files. The HTTP API is only ever enabled together with its token:
+    without one it would let anyone read and rewrite every conversation."""
     command = [
         str(VENV_BIN / "rasa"),
         "run",
         "--model",
         str(model),
         "--interface",
-        LOOPBACK,
+        interface,
         "--port",
         str(port),
         "--endpoints",
-        "endpoints.yml",
+        str(endpoints or "endpoints.yml"),
         "--credentials",
-        "credentials.yml",
+        str(credentials or "credentials.yml"),
     ]
     if auth_token:
         command += ["--enable-api", "--auth-token", auth_token]
+    return command
+
+
+def rasa_server(
+    port: int,
+    model: Path,
+    log_path: Path,
+    env: dict[str, str],
+    auth_token: str | None = None,
+    credentials: Path | None = None,
+    endpoints: Path | None = None,
+) -> Server:
+    command = rasa_command(port, model, auth_token, credentials, endpoints)
     return Server("Rasa server", command, port, "/", env, log_path)
+
+
+def load_content(url: str) -> str:
+    """Migrate the content database at `url` and load the content files into it."""
+    engine = get_engine(url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        load_bundle(session, read_bundle())
+    return url
+
+
+def start_stack(
+    stack_dir: Path,
+    content_url: str,
+    with_actions: bool,
+    name: str | None = None,
+    credentials: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+    auth_token: str | None = None,
+) -> tuple[Server, Server | None]:
+    """Rasa (and its action server) on free loopback ports, with tracker and logs in `stack_dir`."""
+    name = name or ("full" if with_actions else "no-actions")
+    action_port = free_port()
+    env = quiet_environment(
+        SIGNPOST_CONTENT_DB_URL=content_url,
+        SIGNPOST_ACTION_ENDPOINT=f"http://127.0.0.1:{action_port}/webhook",
+        SIGNPOST_TRACKER_DB=str(stack_dir / f"tracker-{name}.db"),
+        **(extra_env or {}),
+    )
+    actions = (
+        action_server(action_port, stack_dir / f"actions-{name}.log", env).start()
+        if with_actions
+        else None
+    )
+    try:
+        rasa = rasa_server(
+            free_port(),
+            latest_model(),
+            stack_dir / f"rasa-{name}.log",
+            env,
+            credentials=credentials,
+            auth_token=auth_token,
+        ).start()
+    except Exception:
+        if actions:
+            actions.stop()
+        raise
+    return rasa, actions
+
+
+def wait_until_stopped(running: Callable[[], bool]) -> None:
+    """Block until Ctrl-C, SIGTERM or `running()` turning false, then return to stop things."""
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while not stopping and running():
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass

@@ -1,4 +1,6 @@
-"""Shared fixtures: real content databases (SQLite always, PostgreSQL when a URL is given)."""
+"""Shared fixtures: real content databases (SQLite always, PostgreSQL when a URL is given), and
+the real Rasa and action servers on loopback with the trained model (session-wide, started once
+for tests/integration and tests/web alike)."""
 
 import os
 import shutil
@@ -13,6 +15,7 @@ from sqlalchemy.engine import Engine
 from bot.content.db import _enable_sqlite_foreign_keys
 from bot.content.migrate import upgrade
 from bot.paths import CONTENT_DIR
+from bot.servers import Server, load_content, start_stack
 
 POSTGRES_URL = os.environ.get("SIGNPOST_TEST_POSTGRES_URL", "").strip()
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -51,3 +54,30 @@ def content_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("stack")
+
+
+@pytest.fixture(scope="session")
+def content_url(stack_dir: Path) -> str:
+    return load_content(f"sqlite:///{stack_dir / 'content.db'}")
+
+
+@pytest.fixture(scope="session")
+def stack(stack_dir: Path, content_url: str) -> Iterator[Server]:
+    """Rasa with its action server, as `make run` starts them."""
+    rasa, actions = start_stack(stack_dir, content_url, with_actions=True)
+    yield rasa
+    rasa.stop()
+    actions.stop()
+
+
+@pytest.fixture(scope="session")
+def stack_without_actions(stack_dir: Path, content_url: str) -> Iterator[Server]:
+    """Rasa whose action server is down: crisis help must still work in full."""
+    rasa, _ = start_stack(stack_dir, content_url, with_actions=False)
+    yield rasa
+    rasa.stop()

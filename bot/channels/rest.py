@@ -1,19 +1,28 @@
-"""Rasa's REST channel, with each request checked before Rasa sees it.
+"""Rasa's REST channel, with each request checked before Rasa sees it and every message answered.
 
 The stock channel answers a JSON array or a non-string message with a server error, lets the
-caller pick any `input_channel`, and passes text of any length to the NLU pipeline. Here a bad
-request gets a 400 that says what is wrong, the channel is always "rest", and very long text
-is cut to its start and end (where people tend to say what matters, and where the crisis
-matcher looks) so one message cannot tie up the classifier.
+caller pick any `input_channel`, passes text of any length to the NLU pipeline, logs the text of
+a message it failed on, and answers nothing when a custom action fails. Here a bad request gets
+a 400 that says what is wrong, the channel is always "rest", very long text is cut to its start
+and end (where people tend to say what matters, and where the crisis matcher looks), a message
+that got no reply gets the unavailable wording (unanswered.py), and a message sent again with the
+same `message_id` after a dropped connection is answered once (once.py).
 """
 
+from functools import partial
 from typing import Any
 
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.channels.once import handle_once
+from bot.channels.unanswered import OnNewMessage, always_answering
+from bot.channels.untrusted import json_object
+
 MAX_SENDER_CHARS = 128
+MAX_MESSAGE_ID_CHARS = 128
 MAX_TEXT_CHARS = 10_000
 HEAD_CHARS = 8_000
 TAIL_CHARS = 2_000
@@ -30,6 +39,15 @@ def check_payload(payload: Any) -> str | None:
         return "'message' must be a string."
     if payload.get("metadata") is not None and not isinstance(payload["metadata"], dict):
         return "'metadata' must be a JSON object."
+    message_id = payload.get("message_id")
+    if message_id is not None and (
+        not isinstance(message_id, str)
+        or not message_id.strip()
+        or len(message_id) > MAX_MESSAGE_ID_CHARS
+    ):
+        return (
+            f"'message_id' must be a non-empty string of at most {MAX_MESSAGE_ID_CHARS} characters."
+        )
     return None
 
 
@@ -41,30 +59,40 @@ def bounded(text: str) -> str:
 
 
 class CheckedRestInput(RestInput):
-    """POST /webhooks/rest/webhook, as Rasa's, refusing malformed requests with a 400."""
+    """POST /webhooks/rest/webhook {"sender", "message", "metadata"?, "message_id"?}."""
 
     @classmethod
     def name(cls) -> str:
         return "rest"
 
-    def _extract_message(self, req: Request) -> str:
-        return bounded(req.json["message"])
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        webhook = Blueprint("signpost_rest", __name__)
 
-    def _extract_input_channel(self, req: Request) -> str:
-        return self.name()
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> response.HTTPResponse:
+            return response.json({"status": "ok"})
 
-    def blueprint(self, on_new_message) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
-
-        @webhook.middleware("request")
-        async def refuse_malformed(request: Request) -> response.HTTPResponse | None:
-            if request.method != "POST":
-                return None
-            try:
-                payload = request.json
-            except Exception:  # sanic raises its own error for a body that is not JSON
-                payload = None
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> response.HTTPResponse:
+            payload = json_object(request.body)
             problem = check_payload(payload)
-            return response.json({"error": problem}, status=400) if problem else None
+            if problem:
+                return response.json({"error": problem}, status=400)
+            collector = CollectingOutputChannel()
+            message = UserMessage(
+                bounded(payload["message"]),
+                collector,
+                payload["sender"],
+                input_channel=self.name(),
+                metadata=payload.get("metadata"),
+                message_id=payload.get("message_id"),
+            )
+            handle = (
+                partial(handle_once, request.app.ctx.agent)
+                if payload.get("message_id")
+                else on_new_message
+            )
+            await always_answering(handle)(message)
+            return response.json(collector.messages)
 
         return webhook

@@ -1,9 +1,9 @@
 """Engines and sessions for the content database, made on first use and never at import.
 
-The URL comes from SIGNPOST_CONTENT_DB_URL; the default is an SQLite file under var/.
+The URL comes from SIGNPOST_CONTENT_DB_URL (or SIGNPOST_PROFILE=scale, see bot/deploy/profile.py);
+the default is an SQLite file under var/.
 """
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -12,14 +12,15 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot.deploy.profile import CONTENT_URL, with_profile
 from bot.paths import VAR_DIR
 
-URL_VARIABLE = "SIGNPOST_CONTENT_DB_URL"
+URL_VARIABLE = CONTENT_URL
 
 
 def database_url() -> str:
     """The configured content database URL, or the project's SQLite file."""
-    configured = os.environ.get(URL_VARIABLE, "").strip()
+    configured = with_profile().get(URL_VARIABLE, "").strip()
     if configured:
         return configured
     VAR_DIR.mkdir(exist_ok=True)

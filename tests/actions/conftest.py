@@ -8,21 +8,15 @@ from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content.bundle import read_bundle
-from bot.content.db import URL_VARIABLE, get_engine, session_scope
-from bot.content.loader import load_bundle
-from bot.content.migrate import upgrade
+from bot.content.db import URL_VARIABLE
 from bot.paths import PROJECT_ROOT
+from bot.servers import load_content
 
 
 @pytest.fixture
 def content_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A loaded content database the actions find through the environment, as in production."""
-    url = f"sqlite:///{tmp_path / 'content.db'}"
-    engine = get_engine(url)
-    upgrade(engine)
-    with session_scope(engine) as session:
-        load_bundle(session, read_bundle())
+    url = load_content(f"sqlite:///{tmp_path / 'content.db'}")
     monkeypatch.setenv(URL_VARIABLE, url)
     return url
 
