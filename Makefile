@@ -105,7 +105,7 @@ test-scale: lint train $(NGINX) ## failover, load run and faults against replica
 	SIGNPOST_SCALE_TESTS=1 $(PY) -m pytest -q tests/scale
 
 shell: install ## chat in the terminal (needs `make run` in another terminal for the actions)
-	SIGNPOST_TRACKER_DB=var/shell-tracker.db $(RASA) shell --model models --port 5006 \
+	SIGNPOST_TRACKER_DB=var/shell-tracker.db $(RASA) shell --model models --interface 127.0.0.1 --port 5006 \
 		--endpoints endpoints.yml --credentials credentials.yml
 
 clean: ## remove the venv, models, caches and local databases
