@@ -127,10 +127,13 @@ def rasa_command(
     endpoints: Path | None = None,
     interface: str = LOOPBACK,
 ) -> list[str]:
-    """`rasa run` with our files. The HTTP API is only ever enabled together with its token:
-    without one it would let anyone read and rewrite every conversation."""
+    """`rasa run` with our files and bot/rasa_fixes.py applied. The HTTP API is only ever
+    enabled together with its token: without one it would let anyone read and rewrite every
+    conversation."""
     command = [
-        str(VENV_BIN / "rasa"),
+        sys.executable,
+        "-m",
+        "bot.launch_rasa",
         "run",
         "--model",
         str(model),

@@ -20,7 +20,7 @@ def test_serve_composes_the_stores_from_the_environment_and_runs_rasa_without_th
     monkeypatch.setenv("SIGNPOST_ACTION_ENDPOINT", "http://nginx:5055/webhook")
     main(["serve", "--interface", "0.0.0.0", "--port", "5005"])
     [(path, command, env)] = became
-    assert path == command[0] and command[1] == "run"
+    assert path == command[0] and command[1:4] == ["-m", "bot.launch_rasa", "run"]
     assert "--enable-api" not in command
     assert command[command.index("--interface") + 1] == "0.0.0.0"
     assert command[command.index("--endpoints") + 1] == str(tmp_path / "endpoints.yml")
