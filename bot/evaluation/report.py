@@ -32,6 +32,8 @@ class Report:
     default: object
     variants: list
     peers: dict[str, dict[str, Scores]]
+    provenance: dict[str, str] = field(default_factory=dict)
+    blind: set[str] = field(default_factory=set)  # sets whose messages the report never shows
     sections: list[str] = field(default_factory=list)
     _crisis: list[tuple[str, dict, dict]] = field(default_factory=list)
     _oos: Scores | None = None
@@ -65,9 +67,10 @@ class Report:
                 f"(top choice {pct(top.accuracy)}), lowest area recall {min(s.recall for s in ours.per_label()):.2f}"
             )
             for peer, scores in self.peers.items():
+                margin = 100 * (top.accuracy - scores[key].accuracy)
                 lines.append(
-                    f"  vs {peer}: {pct(scores[key].accuracy)}; it misplaces "
-                    f"{error_ratio(scores[key], top)} as many messages as our top choice"
+                    f"  vs {peer}: {pct(scores[key].accuracy)}; our top choice is {margin:+.1f} "
+                    f"points, and it misplaces {error_ratio(scores[key], top)} as many messages"
                 )
         for label, matcher, nlu in self._crisis:
             lines.append(
@@ -92,6 +95,7 @@ class Report:
             "the assistant would name the right area straight away; a message it would ask about "
             "(nlu_fallback) counts as wrong.\n",
             "## Summary\n\n```\n" + self.summary() + "\n```\n",
+            self._held_out_sets(),
             self._variants_table(),
             self._per_area(),
             self._peers_table(),
@@ -212,9 +216,21 @@ class Report:
             + "\n"
         )
 
+    def _held_out_sets(self) -> str:
+        rows = [
+            f"| {key} | {len(scores.expected)} | {self.provenance.get(key, '')} |"
+            for key, scores in self.default.scores.items()
+        ]
+        return "## Held-out sets\n\n| set | messages | how it was written |\n|---|---|---|\n" + (
+            "\n".join(rows) + "\n"
+        )
+
     def _misses(self) -> str:
         out = ["## Misses of the default pipeline\n"]
         for key, scores in self.default.scores.items():
+            if key in self.blind:
+                out.append(f"Held-out {key}: not shown, so that the set stays blind.\n")
+                continue
             parsed = self.default.parsed[key]
             texts = self.default.texts[key]
             out.append(f"Held-out {key}:\n")

@@ -24,11 +24,22 @@ from bot.paths import DATA_DIR, PROJECT_ROOT
 from bot.safety.crisis import load_matcher
 
 RESULTS = PROJECT_ROOT / "results" / "eval"
+EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
 HELD_OUT = {
     "A": PROJECT_ROOT / "tests" / "nlu" / "heldout_a.yml",
-    "B": PROJECT_ROOT / "tests" / "eval" / "heldout_b.yml",
+    "B": EVAL_DIR / "heldout_b.yml",
+    "C": EVAL_DIR / "heldout_c.yml",
+    "D": EVAL_DIR / "blind" / "heldout_d.yml",
 }
-EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
+# How each held-out set was written, and how far its messages have been read since.
+PROVENANCE = {
+    "A": "written with the first training data; its misses have been read while improving it",
+    "B": "written apart from the training data; its misses have been read while improving it",
+    "C": "written by a separate writer who never saw the training data or the other sets; "
+    "its misses were read after its first scoring",
+    "D": "written the same way as C and never read: the report gives its scores, not its messages",
+}
+BLIND = {"D"}
 CRISIS_SETS = {
     "first set (the matcher was extended after this set was first scored)": EVAL_DIR,
     "blind set (written later; never seen while writing patterns)": EVAL_DIR / "blind",
@@ -109,7 +120,14 @@ def main() -> int:
         }
         for peer in peers
     }
-    report = Report(RESULTS, default=default, variants=results, peers=peer_scores)
+    report = Report(
+        RESULTS,
+        default=default,
+        variants=results,
+        peers=peer_scores,
+        provenance=PROVENANCE,
+        blind=BLIND,
+    )
     for key in held_out:
         confusion_matrix_png(
             default.scores[key], f"{default.name}, held-out {key}", RESULTS / f"confusion-{key}.png"

@@ -3,7 +3,8 @@
 Why: the sparse featurizers only see words and character n-grams that occur in our training
 data, so a barrier phrased with other words ("we don't know which services to send patients to"
 against "nobody knows where to refer people") gets little support. all-MiniLM-L6-v2 places
-paraphrases close together, and DIET can use that as an extra dense input.
+paraphrases close together, and the intent classifier (our linear SVM, or DIET in the compared
+variants) can use that as an extra dense input.
 
 Why this and not Rasa's LanguageModelFeaturizer: that one uses the [CLS] vector (MiniLM was
 trained with mean pooling) and was about five times slower per message. The weights come from
@@ -12,7 +13,7 @@ torch), loaded with TensorFlow through transformers' TFBertModel, so nothing is 
 time. The package itself is never imported (its `__init__` may import torch); only its folder is
 located.
 
-config.yml, after the CountVectorsFeaturizers and before DIETClassifier:
+config.yml, after the CountVectorsFeaturizers and before the intent classifier:
     - name: bot.nlp.sentence_embeddings.MiniLMFeaturizer
       # alias: minilm            (as for other featurizers)
       # model_path: null         (null = the folder inside the installed package)
@@ -167,6 +168,7 @@ def _weights_digest(folder: str) -> str:
 def token_features(tokens: Sequence[Token], embedding: Embedding) -> np.ndarray:
     """One row per Rasa token: the mean of the word pieces whose character span overlaps it.
 
+    The sequence rows are for DIET (the linear classifier reads only the sentence vector).
     Why not repeat the sentence vector on every row: DIET already receives that as the sentence
     feature, and every featurizer's sequence features must have exactly one row per token of the
     pipeline's tokenizer (DIET concatenates them per token). Mapping pieces to tokens by
