@@ -35,11 +35,11 @@ class Report:
     provenance: dict[str, str] = field(default_factory=dict)
     blind: set[str] = field(default_factory=set)  # sets whose messages the report never shows
     sections: list[str] = field(default_factory=list)
-    _crisis: list[tuple[str, dict, dict]] = field(default_factory=list)
+    _crisis: list[tuple[str, dict, dict, bool]] = field(default_factory=list)
     _oos: Scores | None = None
 
-    def crisis(self, label: str, matcher: dict, nlu: dict) -> None:
-        self._crisis.append((label, matcher, nlu))
+    def crisis(self, label: str, matcher: dict, nlu: dict, blind: bool = False) -> None:
+        self._crisis.append((label, matcher, nlu, blind))
 
     def out_of_scope(self, scores: Scores) -> None:
         self._oos = scores
@@ -72,7 +72,7 @@ class Report:
                     f"  vs {peer}: {pct(scores[key].accuracy)}; our top choice is {margin:+.1f} "
                     f"points, and it misplaces {error_ratio(scores[key], top)} as many messages"
                 )
-        for label, matcher, nlu in self._crisis:
+        for label, matcher, nlu, _ in self._crisis:
             lines.append(
                 f"Crisis, {label}: matcher alone caught {caught(matcher)}, "
                 f"{len(matcher['false_alarms'])}/{matcher['lookalikes']} false alarms; whole NLU "
@@ -181,8 +181,10 @@ class Report:
         if not self._crisis:
             return ""
         out = ["## Crisis detection\n\nEach set is written apart from the matcher's own tests.\n"]
-        for label, matcher, nlu in self._crisis:
+        for label, matcher, nlu, blind in self._crisis:
             out.append(f"### {label[0].upper()}{label[1:]}\n")
+            if blind:
+                out.append("Its messages are not shown, so that the set stays blind.\n")
             for title, result in (
                 ("Deterministic matcher alone", matcher),
                 ("Whole NLU (matcher + trained crisis intent)", nlu),
@@ -191,8 +193,9 @@ class Report:
                     f"**{title}**: caught {caught(result)}; false alarms "
                     f"{len(result['false_alarms'])}/{result['lookalikes']}.\n"
                 )
-                out += [f"- missed: {t}" for t in result["missed"]]
-                out += [f"- false alarm: {t}" for t in result["false_alarms"]]
+                if not blind:
+                    out += [f"- missed: {t}" for t in result["missed"]]
+                    out += [f"- false alarm: {t}" for t in result["false_alarms"]]
                 out.append("")
         return "\n".join(out)
 
