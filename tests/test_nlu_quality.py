@@ -1,8 +1,9 @@
 """Quality gate: the trained model must place held-out barriers in the right area.
 
-Both held-out sets are scored together (about 68 messages an area), so one message more or
-less, which is how much two trainings of the same config can differ, moves an area's recall
-by 1.5 points rather than 3. The evaluation report (make eval) gives each set separately.
+Held-out sets A, B and C are scored together (about 98 messages an area), so one message moves
+an area's recall by about a point. Training is deterministic (a linear SVM with a fixed seed), so
+the gate moves only when the data or the config does. Set D stays out: it is the blind set, and
+a failing gate would print its messages. The evaluation report (make eval) gives each set apart.
 """
 
 import pytest
@@ -17,7 +18,9 @@ pytestmark = pytest.mark.slow
 HELD_OUT = [
     PROJECT_ROOT / "tests" / "nlu" / "heldout_a.yml",
     PROJECT_ROOT / "tests" / "eval" / "heldout_b.yml",
+    PROJECT_ROOT / "tests" / "eval" / "heldout_c.yml",
 ]
+BLIND = PROJECT_ROOT / "tests" / "eval" / "blind" / "heldout_d.yml"
 MIN_RECALL = 0.85
 AREAS = [
     "barrier_local_knowledge",
@@ -45,14 +48,22 @@ def held_out() -> tuple[list[str], Scores]:
 def test_held_out_sets_are_never_trained_on() -> None:
     training = {text.lower() for text, _ in labelled(PROJECT_ROOT / "data" / "nlu")}
     held_out = [text for text, _ in examples()]
-    assert len(held_out) >= 6 * 60
+    assert len(held_out) >= 6 * 90
     assert [text for text in held_out if text.lower() in training] == []
+
+
+def test_the_blind_set_is_never_trained_on_either() -> None:
+    training = {text.lower() for text, _ in labelled(PROJECT_ROOT / "data" / "nlu")}
+    blind = [text for text, _ in labelled(BLIND)]
+    assert len(blind) >= 6 * 30
+    overlap = sum(text.lower() in training for text in blind)
+    assert overlap == 0, f"{overlap} blind messages are in the training data (not shown here)"
 
 
 @pytest.mark.parametrize("intent", AREAS)
 def test_each_area_is_recalled_on_held_out_messages(held_out, intent: str) -> None:
     texts, scores = held_out
-    assert scores.expected.count(intent) >= 60
+    assert scores.expected.count(intent) >= 90
     misses = [
         text
         for text, expected, got in zip(texts, scores.expected, scores.predicted, strict=True)
