@@ -15,3 +15,8 @@ def labelled(path: Path) -> list[tuple[str, str]]:
 def lines(path: Path) -> list[str]:
     """Non-blank lines of a plain text file: one message each."""
     return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def annotations(path: Path) -> list[str]:
+    """One label per line of a second annotator's file (lines starting with # are comments)."""
+    return [line for line in lines(path) if not line.startswith("#")]

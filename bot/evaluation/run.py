@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.content.bundle import read_bundle
-from bot.evaluation.data import BARRIER_PREFIX, labelled, lines
+from bot.evaluation.data import BARRIER_PREFIX, annotations, labelled, lines
 from bot.evaluation.metrics import Scores
 from bot.evaluation.model import Parsed, parse_all
 from bot.evaluation.peers import GuideKeywordPeer, TfidfLogisticPeer
@@ -40,6 +40,11 @@ PROVENANCE = {
     "D": "written the same way as C and never read: the report gives its scores, not its messages",
 }
 BLIND = {"D"}
+# A second annotator's labels, to show how far two careful people agree (a ceiling).
+SECOND_ANNOTATOR = {
+    "C": EVAL_DIR / "heldout_c.second_annotator.txt",
+    "D": EVAL_DIR / "blind" / "heldout_d.second_annotator.txt",
+}
 CRISIS_SETS = {
     "first set (the matcher was extended after this set was first scored)": EVAL_DIR,
     "second set (blind when first scored; the matcher was extended from its misses since)": EVAL_DIR
@@ -125,12 +130,17 @@ def main() -> int:
         }
         for peer in peers
     }
+    agreement = {
+        key: Scores(tuple(i for _, i in held_out[key]), tuple(annotations(path)))
+        for key, path in SECOND_ANNOTATOR.items()
+    }
     report = Report(
         RESULTS,
         default=default,
         variants=results,
         peers=peer_scores,
         provenance=PROVENANCE,
+        agreement=agreement,
         blind=BLIND,
     )
     for key in held_out:
