@@ -75,7 +75,7 @@ class Report:
                 margin = 100 * (top.accuracy - scores[key].accuracy)
                 lines.append(
                     f"  vs {peer}: {pct(scores[key].accuracy)}; our top choice is {margin:+.1f} "
-                    f"points, and it misplaces {error_ratio(scores[key], top)} as many messages"
+                    f"points; the peer misplaces {error_ratio(scores[key], top)} as many messages as ours"
                 )
         for label, matcher, nlu, _ in self._crisis:
             lines.append(

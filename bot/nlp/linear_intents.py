@@ -96,6 +96,7 @@ class SentenceRows:
         return cls(idf, dense, dense_weight)
 
     def transform(self, messages: list[Message]) -> scipy.sparse.csr_matrix:
+        """One row per message, the blocks side by side in the order `fit` found them."""
         features = [sentence_features(m) for m in messages]
         blocks = []
         for origin, weights in self.idf.items():
@@ -112,6 +113,7 @@ class SentenceRows:
 
 
 def _stack(features: list[dict[str, Features]], origin: str, width: int) -> scipy.sparse.csr_matrix:
+    """One featurizer's block for every message; zeros where it is missing or of another width."""
     rows = []
     for blocks in features:
         block = blocks.get(origin)
