@@ -22,13 +22,13 @@ def validate_action_responses_with_one_validator() -> None:
     class `jsonschema.validate` would pick, and an invalid one still goes to Rasa's own method,
     which raises its own error with its own message.
     """
+    rasa_validate = RemoteAction._validate_action_result
+    if getattr(rasa_validate, "checked_once", False):
+        return
     schema = RemoteAction.action_response_format_spec()
     validator_class = validator_for(schema)
     validator_class.check_schema(schema)
     validator = validator_class(schema)
-    rasa_validate = RemoteAction._validate_action_result
-    if getattr(rasa_validate, "checked_once", False):
-        return
 
     def validate(self: RemoteAction, result: dict[str, Any]) -> bool:
         return validator.is_valid(result) or rasa_validate(self, result)
