@@ -200,10 +200,6 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             message.set("intent_ranking", ranking, add_to_output=True)
         return messages
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
-        return training_data
-
     def persist(self) -> None:
         with self._model_storage.write_to(self._resource) as folder:
             skops.io.dump(
