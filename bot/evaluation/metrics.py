@@ -1,7 +1,10 @@
 """Per-label precision, recall and F1, and the confusion matrix, from (expected, predicted) pairs."""
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from scipy.stats import binomtest
 
 
 @dataclass(frozen=True)
@@ -55,3 +58,37 @@ class Scores:
         columns = self.labels + sorted(set(self.predicted) - set(self.labels))
         counts = Counter(zip(self.expected, self.predicted, strict=True))
         return columns, [[counts[(row, column)] for column in columns] for row in self.labels]
+
+
+def pooled(sets: Iterable[Scores]) -> Scores:
+    """Several labelled sets scored as one, for a comparison with more messages behind it."""
+    sets = list(sets)
+    return Scores(
+        tuple(label for s in sets for label in s.expected),
+        tuple(label for s in sets for label in s.predicted),
+    )
+
+
+@dataclass(frozen=True)
+class Paired:
+    """Two classifiers on the same messages. Only the messages where exactly one is right tell
+    them apart; the exact McNemar test asks how likely so lopsided a split is by chance."""
+
+    only_first_right: int
+    only_second_right: int
+
+    @property
+    def p_value(self) -> float:
+        """Two-sided exact McNemar p-value (a binomial test on the discordant messages)."""
+        discordant = self.only_first_right + self.only_second_right
+        return 1.0 if discordant == 0 else binomtest(self.only_first_right, discordant).pvalue
+
+
+def paired(first: Scores, second: Scores) -> Paired:
+    if first.expected != second.expected:
+        raise ValueError("A paired comparison needs both classifiers scored on the same messages.")
+    rows = list(zip(first.expected, first.predicted, second.predicted, strict=True))
+    return Paired(
+        only_first_right=sum(a == e != b for e, a, b in rows),
+        only_second_right=sum(b == e != a for e, a, b in rows),
+    )

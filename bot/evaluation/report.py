@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from bot.evaluation.metrics import Scores
+from bot.evaluation.metrics import Scores, paired, pooled
 from bot.evaluation.plots import short
 
 BARRIER_PREFIX = "barrier_"
@@ -77,6 +77,7 @@ class Report:
                     f"  vs {peer}: {pct(scores[key].accuracy)}; our top choice is {margin:+.1f} "
                     f"points; the peer misplaces {error_ratio(scores[key], top)} as many messages as ours"
                 )
+        lines += self._pooled_comparison()
         for label, matcher, nlu, _ in self._crisis:
             lines.append(
                 f"Crisis, {label}: matcher alone caught {caught(matcher)}, "
@@ -91,6 +92,25 @@ class Report:
                 f"Out of scope and clinical questions answered without a recommendation: {pct(handled)}"
             )
         return "\n".join(lines)
+
+    def _pooled_comparison(self) -> list[str]:
+        """Every held-out set together: enough messages for a paired significance test."""
+        keys = list(self.default.top_choice)
+        ours = pooled(self.default.top_choice[k] for k in keys)
+        wrong = round(len(ours.expected) * (1 - ours.accuracy))
+        lines = [
+            f"All held-out sets together ({', '.join(keys)}; {len(ours.expected)} messages): "
+            f"our top choice misplaces {wrong}"
+        ]
+        for peer, scores in self.peers.items():
+            theirs = pooled(scores[k] for k in keys)
+            comparison = paired(ours, theirs)
+            lines.append(
+                f"  vs {peer}: misplaces {round(len(theirs.expected) * (1 - theirs.accuracy))}; "
+                f"only ours right on {comparison.only_first_right}, only the peer on "
+                f"{comparison.only_second_right} (exact McNemar test p = {comparison.p_value:.3g})"
+            )
+        return lines
 
     def write(self, now: datetime, cores: int, seconds: float) -> Path:
         parts = [

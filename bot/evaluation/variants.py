@@ -1,8 +1,10 @@
 """Pipeline variants compared in the report, derived from config.yml so there is one config.
 
-Two choices, every combination: features (the spaCy pipeline's sparse featurizers, with or
-without MiniLM sentence embeddings) and intent classifier (our linear SVM, or Rasa's DIET as
-Signpost first used it).
+Two choices: features (the spaCy pipeline's sparse featurizers, with or without frozen MiniLM
+sentence embeddings) and intent classifier (our linear SVM; MiniLM fine-tuned on the intents;
+the two blended, as config.yml has it; or Rasa's DIET as Signpost first used it). The report
+shows config.yml's own pipeline first, then each classifier alone and DIET, with and without
+MiniLM features (the fine-tuned classifier reads the text itself, so it is run once).
 """
 
 import copy
@@ -16,6 +18,7 @@ from bot.paths import PROJECT_ROOT
 CONFIG = PROJECT_ROOT / "config.yml"
 MINILM = "bot.nlp.sentence_embeddings.MiniLMFeaturizer"
 LINEAR = "bot.nlp.linear_intents.LinearIntentClassifier"
+FINE_TUNED = "bot.nlp.minilm_intents.MiniLMIntentClassifier"
 # DIET as Signpost's first default config had it (two 128-wide transformer layers).
 DIET = {
     "name": "DIETClassifier",
@@ -27,7 +30,20 @@ DIET = {
     "random_seed": 42,
 }
 FEATURES = {False: ("spaCy pipeline", "spacy"), True: ("spaCy pipeline + MiniLM", "spacy-minilm")}
-CLASSIFIERS = {True: ("linear SVM", "linear"), False: ("DIET", "diet")}
+CLASSIFIERS = {
+    "blend": "linear SVM + fine-tuned MiniLM",
+    "linear": "linear SVM",
+    "fine-tuned": "fine-tuned MiniLM",
+    "diet": "DIET",
+}
+COMPARED = [
+    (True, "blend"),
+    (True, "linear"),
+    (False, "linear"),
+    (False, "fine-tuned"),
+    (True, "diet"),
+    (False, "diet"),
+]
 
 
 @dataclass(frozen=True)
@@ -42,8 +58,8 @@ class Variant:
         return path
 
 
-def _has(config: dict, component: str) -> bool:
-    return any(step["name"] == component for step in config["pipeline"])
+def _step(config: dict, component: str) -> dict | None:
+    return next((step for step in config["pipeline"] if step["name"] == component), None)
 
 
 def _with_features(config: dict, minilm: bool) -> dict:
@@ -57,48 +73,60 @@ def _with_features(config: dict, minilm: bool) -> dict:
     return changed
 
 
-def _with_classifier(config: dict, linear: bool) -> dict:
-    """The config with config.yml's linear classifier step, or DIET in its place (with the
-    token-level LexicalSyntacticFeaturizer it had: DIET reads token sequences, the SVM does not)."""
-    if linear:
-        return copy.deepcopy(config)
+def _with_classifier(config: dict, classifier: str) -> dict:
+    """The config with the chosen classifier steps where config.yml's classifiers are.
+
+    The SVM and the fine-tuned model keep config.yml's settings; alone, the fine-tuned model
+    blends with nothing. DIET gets the token-level LexicalSyntacticFeaturizer it had (DIET reads
+    token sequences, the other classifiers do not).
+    """
+    linear = copy.deepcopy(_step(config, LINEAR))
+    fine_tuned = copy.deepcopy(_step(config, FINE_TUNED) or {"name": FINE_TUNED})
+    steps = {
+        "blend": [linear, fine_tuned],
+        "linear": [linear],
+        "fine-tuned": [{**fine_tuned, "previous_share": 0.0}],
+        "diet": [copy.deepcopy(DIET)],
+    }[classifier]
     changed = copy.deepcopy(config)
     pipeline = []
     for step in changed["pipeline"]:
-        pipeline.append(copy.deepcopy(DIET) if step["name"] == LINEAR else step)
-        if step["name"] == "SpacyTokenizer":
+        if step["name"] == LINEAR:
+            pipeline.extend(steps)
+        elif step["name"] != FINE_TUNED:
+            pipeline.append(step)
+        if step["name"] == "SpacyTokenizer" and classifier == "diet":
             pipeline.append({"name": "LexicalSyntacticFeaturizer"})
     changed["pipeline"] = pipeline
     return changed
 
 
-def _slug(minilm: bool, linear: bool) -> str:
-    return f"{FEATURES[minilm][1]}-{CLASSIFIERS[linear][1]}"
+def _own(config: dict) -> tuple[bool, str]:
+    classifier = "blend" if _step(config, FINE_TUNED) else "linear"
+    return _step(config, MINILM) is not None, classifier
+
+
+def _slug(minilm: bool, classifier: str) -> str:
+    return f"{FEATURES[minilm][1]}-{classifier}"
 
 
 def variants(config_path: Path = CONFIG) -> list[Variant]:
-    """Every combination of features and classifier, config.yml's own first."""
+    """config.yml's own pipeline first, then the others compared."""
     config = yaml.safe_load(config_path.read_text())
-    if not _has(config, LINEAR):
+    if _step(config, LINEAR) is None:
         raise ValueError(f"{config_path} has no {LINEAR}: the variants swap that step.")
-    own = (_has(config, MINILM), True)
-    combinations = [own] + [
-        (minilm, linear)
-        for linear in (True, False)
-        for minilm in (True, False)
-        if (minilm, linear) != own
-    ]
+    own = _own(config)
+    combinations = [own] + [choice for choice in COMPARED if choice != own]
     return [
         Variant(
-            f"{FEATURES[minilm][0]}, {CLASSIFIERS[linear][0]}",
-            _slug(minilm, linear),
-            _with_classifier(_with_features(config, minilm), linear),
+            f"{FEATURES[minilm][0]}, {CLASSIFIERS[classifier]}",
+            _slug(minilm, classifier),
+            _with_classifier(_with_features(config, minilm), classifier),
         )
-        for minilm, linear in combinations
+        for minilm, classifier in combinations
     ]
 
 
 def default_slug(config_path: Path = CONFIG) -> str:
     """Which variant config.yml itself is."""
-    config = yaml.safe_load(config_path.read_text())
-    return _slug(_has(config, MINILM), _has(config, LINEAR))
+    return _slug(*_own(yaml.safe_load(config_path.read_text())))

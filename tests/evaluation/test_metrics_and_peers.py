@@ -3,7 +3,7 @@
 import pytest
 
 from bot.content.bundle import read_bundle
-from bot.evaluation.metrics import Scores
+from bot.evaluation.metrics import Scores, paired, pooled
 from bot.evaluation.peers import AREA_INTENTS, GuideKeywordPeer, TfidfLogisticPeer
 
 
@@ -17,6 +17,26 @@ def test_precision_recall_and_f1_match_a_hand_count() -> None:
     columns, counts = scores.confusion()
     assert columns == ["a", "b", "nlu_fallback"]
     assert counts == [[2, 1, 0], [0, 1, 1]]
+
+
+def test_a_paired_comparison_counts_only_the_messages_where_one_is_right() -> None:
+    expected = ("a",) * 12 + ("b",) * 3
+    first = Scores(expected, ("a",) * 12 + ("b", "a", "a"))
+    # the second misses 10 of the a's the first gets, and gets one b the first misses
+    second = Scores(expected, ("b",) * 10 + ("a",) * 2 + ("b", "b", "a"))
+    comparison = paired(first, second)
+    assert (comparison.only_first_right, comparison.only_second_right) == (10, 1)
+    # exact two-sided binomial: 2 * P(X <= 1), X ~ Bin(11, 1/2) = 2 * 12 / 2048
+    assert comparison.p_value == pytest.approx(24 / 2048)
+    assert paired(first, first).p_value == 1.0
+    with pytest.raises(ValueError, match="same messages"):
+        paired(first, Scores((*expected[:-1], "a"), first.predicted))
+
+
+def test_pooled_sets_score_as_one() -> None:
+    together = pooled([Scores(("a", "b"), ("a", "a")), Scores(("b",), ("b",))])
+    assert together == Scores(("a", "b", "b"), ("a", "a", "b"))
+    assert together.accuracy == pytest.approx(2 / 3)
 
 
 def test_keyword_search_finds_each_area_from_its_own_summary() -> None:
