@@ -26,6 +26,8 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 SCREENSHOTS = PROJECT_ROOT / "results" / "web"
 REPLY_TIMEOUT_MS = 60_000
+# No new bot message for this long: the reply is complete.
+REPLY_SETTLED_MS = 700
 STRINGS = json.loads((PROJECT_ROOT / "web" / "src" / "strings.json").read_text())
 
 
@@ -99,9 +101,19 @@ class ChatPage:
         return self.page.evaluate("sessionStorage.getItem('signpost.sessionId')")
 
     def replies_after(self, count: int):
-        """Waits for the bot messages that arrive after the first `count`; returns them."""
+        """Waits for the reply that starts after the first `count` bot messages; returns its first.
+
+        A reply can be several messages (an answer, then the feedback question), each sent as its
+        action finishes, so the next step waits until no further message has come for a while:
+        otherwise a message of this reply could be taken for the start of the next one.
+        """
         expect(self.bot_messages.nth(count)).to_be_visible(timeout=REPLY_TIMEOUT_MS)
         expect(self.page.get_by_role("status")).to_have_text("", timeout=REPLY_TIMEOUT_MS)
+        while True:
+            seen = self.bot_messages.count()
+            self.page.wait_for_timeout(REPLY_SETTLED_MS)
+            if self.bot_messages.count() == seen:
+                break
         return self.bot_messages.nth(count)
 
     def say(self, text: str):
