@@ -30,6 +30,7 @@ HELD_OUT = {
     "B": EVAL_DIR / "heldout_b.yml",
     "C": EVAL_DIR / "heldout_c.yml",
     "D": EVAL_DIR / "blind" / "heldout_d.yml",
+    "E": EVAL_DIR / "blind" / "heldout_e.yml",
 }
 # How each held-out set was written, and how far its messages have been read since.
 PROVENANCE = {
@@ -38,12 +39,15 @@ PROVENANCE = {
     "C": "written by a separate writer who never saw the training data or the other sets; "
     "its misses were read after its first scoring",
     "D": "written the same way as C and never read: the report gives its scores, not its messages",
+    "E": "messy on purpose (typos, jargon, long stories naming several areas, indirect clues), "
+    "written the same way as C after this round's training data; never read",
 }
-BLIND = {"D"}
+BLIND = {"D", "E"}
 # A second annotator's labels, to show how far two careful people agree (a ceiling).
 SECOND_ANNOTATOR = {
     "C": EVAL_DIR / "heldout_c.second_annotator.txt",
     "D": EVAL_DIR / "blind" / "heldout_d.second_annotator.txt",
+    "E": EVAL_DIR / "blind" / "heldout_e.second_annotator.txt",
 }
 CRISIS_SETS = {
     "first set (the matcher was extended after this set was first scored)": EVAL_DIR,
