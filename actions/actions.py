@@ -1,6 +1,8 @@
 """Custom actions: thin wrappers that fetch from bot.content and fill the domain's responses.
 
 Every database call runs in a worker thread, so one slow query never stalls the action server.
+Answers come from an in-memory snapshot of the content, checked against the content version
+on every action (bot/content/snapshot.py), so a `content load` shows on the next message.
 """
 
 import asyncio
@@ -20,6 +22,7 @@ from bot.content import queries
 from bot.content.db import session_scope
 from bot.content.queries import AreaView, ItemView
 from bot.content.render import numbered
+from bot.content.snapshot import ContentSnapshot, SnapshotCache
 from bot.nlp.entities import settings_for
 from bot.replies import buttons, reply
 
@@ -28,6 +31,7 @@ FIRST_ACTIONS = 3
 MORE_ACTIONS = 3
 BRIEF_PREFIX = re.compile(r"^\W*quick\s*(one|q|question)\b", re.IGNORECASE)
 BARRIER_PREFIX = "barrier_"
+CONTENT = SnapshotCache()
 
 
 async def fetch(query: Callable[[Session], T]) -> T:
@@ -63,8 +67,8 @@ class ContentAction(Action, ABC):
     """
 
     @abstractmethod
-    def items(self, session: Session, slug: str, tracker: Tracker) -> Sequence[ItemView]:
-        """The items this action shows, fetched inside the caller's session."""
+    def items(self, content: ContentSnapshot, slug: str, tracker: Tracker) -> Sequence[ItemView]:
+        """The items this action shows."""
 
     @abstractmethod
     def reply(
@@ -84,16 +88,15 @@ class ContentAction(Action, ABC):
             dispatcher.utter_message(response="utter_need_area")
             return []
         try:
-            area, items = await fetch(
-                lambda s: (queries.get_area(s, slug), self.items(s, slug, tracker))
-            )
+            content = await fetch(CONTENT.current)
         except SQLAlchemyError:
             dispatcher.utter_message(text=reply("content_unavailable"))
             return []
+        area = content.area(slug)
         if area is None:
             dispatcher.utter_message(response="utter_need_area")
             return []
-        return self.reply(dispatcher, tracker, area, items)
+        return self.reply(dispatcher, tracker, area, self.items(content, slug, tracker))
 
 
 class ActionRecommendArea(ContentAction):
@@ -102,8 +105,8 @@ class ActionRecommendArea(ContentAction):
     def name(self) -> str:
         return "action_recommend_area"
 
-    def items(self, session: Session, slug: str, tracker: Tracker) -> Sequence[ItemView]:
-        return queries.get_items(session, slug, "action", 0, FIRST_ACTIONS).items
+    def items(self, content: ContentSnapshot, slug: str, tracker: Tracker) -> Sequence[ItemView]:
+        return content.page(slug, "action", 0, FIRST_ACTIONS).items
 
     def reply(self, dispatcher, tracker, area, items) -> list[EventType]:
         if wants_brief(tracker):
@@ -136,8 +139,8 @@ class ActionShowMoreActions(ContentAction):
     def shown(tracker: Tracker) -> int:
         return int(tracker.get_slot("actions_shown") or 0)
 
-    def items(self, session: Session, slug: str, tracker: Tracker) -> Sequence[ItemView]:
-        return queries.get_items(session, slug, "action", self.shown(tracker), MORE_ACTIONS).items
+    def items(self, content: ContentSnapshot, slug: str, tracker: Tracker) -> Sequence[ItemView]:
+        return content.page(slug, "action", self.shown(tracker), MORE_ACTIONS).items
 
     def reply(self, dispatcher, tracker, area, items) -> list[EventType]:
         shown = self.shown(tracker)
@@ -157,8 +160,8 @@ class ActionShowChallenges(ContentAction):
     def name(self) -> str:
         return "action_show_challenges"
 
-    def items(self, session: Session, slug: str, tracker: Tracker) -> Sequence[ItemView]:
-        return queries.get_items(session, slug, "challenge", limit=100).items
+    def items(self, content: ContentSnapshot, slug: str, tracker: Tracker) -> Sequence[ItemView]:
+        return content.page(slug, "challenge", limit=100).items
 
     def reply(self, dispatcher, tracker, area, items) -> list[EventType]:
         text = reply("challenges", area_title=area.title, items=numbered(items))
@@ -172,10 +175,8 @@ class ActionShowExamples(ContentAction):
     def name(self) -> str:
         return "action_show_examples"
 
-    def items(self, session: Session, slug: str, tracker: Tracker) -> Sequence[ItemView]:
-        return queries.get_examples(
-            session, slug, frozenset(tracker.get_slot("user_settings") or [])
-        )
+    def items(self, content: ContentSnapshot, slug: str, tracker: Tracker) -> Sequence[ItemView]:
+        return content.examples(slug, frozenset(tracker.get_slot("user_settings") or []))
 
     def reply(self, dispatcher, tracker, area, items) -> list[EventType]:
         text = reply("examples", area_title=area.title, items=numbered(items))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.content.bundle import ContentBundle
-from bot.content.models import Area, CrisisRoute, Item, Source
+from bot.content.models import Area, ContentVersion, CrisisRoute, Item, Source
 from bot.content.schema import AreaFile
 
 
@@ -46,8 +46,19 @@ def load_bundle(session: Session, bundle: ContentBundle) -> LoadReport:
         session.delete(area)
         report.note("removed", f"area {slug}")
     _sync_crisis(session, bundle, sources, report)
+    if report.changes:
+        _bump_version(session)
     session.flush()
     return report
+
+
+def _bump_version(session: Session) -> None:
+    """Tell servers that keep the content in memory to read it again (see bot/content/snapshot.py)."""
+    row = session.get(ContentVersion, 1)
+    if row is None:
+        session.add(ContentVersion(id=1, version=1))
+    else:
+        row.version += 1
 
 
 def _sync_sources(session: Session, bundle: ContentBundle, report: LoadReport) -> dict[str, Source]:

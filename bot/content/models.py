@@ -113,3 +113,13 @@ class Feedback(Base):
     helpful = Column(Boolean, nullable=False)
     channel = Column(String(40), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class ContentVersion(Base):
+    """One row, bumped by every load that changes the content: a server that keeps the content
+    in memory (the action server) reads this small row to know when to read the content again."""
+
+    __tablename__ = "content_version"
+
+    id = Column(Integer, primary_key=True)
+    version = Column(Integer, nullable=False)

@@ -1,12 +1,14 @@
 """Read and write operations the actions and the CLI use; they return plain, detached views."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql import Select
 
-from bot.content.models import Area, CrisisRoute, Feedback, Item
+from bot.content.models import Area, ContentVersion, CrisisRoute, Feedback, Item
 
 
 @dataclass(frozen=True)
@@ -100,26 +102,41 @@ def list_areas(session: Session) -> list[AreaSummary]:
 
 def get_area(session: Session, slug: str) -> AreaView | None:
     """One area with its problem and solution, or None for an unknown slug."""
-    area = session.scalars(
-        select(Area)
-        .where(Area.slug == slug)
-        .options(selectinload(Area.items).selectinload(Item.sources))
-    ).first()
-    if area is None:
-        return None
-    by_kind: dict[str, list[Item]] = {}
+    area = session.scalars(_areas_with_items().where(Area.slug == slug)).first()
+    return None if area is None else area_view(area, items_by_kind(area))
+
+
+def all_areas(session: Session) -> list[tuple[AreaView, dict[str, tuple[ItemView, ...]]]]:
+    """Every area with all its items by kind, in the guide's and the files' order."""
+    result = []
+    for area in session.scalars(_areas_with_items().order_by(Area.number)):
+        by_kind = items_by_kind(area)
+        result.append((area_view(area, by_kind), by_kind))
+    return result
+
+
+def _areas_with_items() -> Select:
+    return select(Area).options(selectinload(Area.items).selectinload(Item.sources))
+
+
+def items_by_kind(area: Area) -> dict[str, tuple[ItemView, ...]]:
+    by_kind: dict[str, list[ItemView]] = {}
     for item in area.items:
-        by_kind.setdefault(item.kind, []).append(item)
+        by_kind.setdefault(item.kind, []).append(_item_view(item))
+    return {kind: tuple(items) for kind, items in by_kind.items()}
+
+
+def area_view(area: Area, by_kind: dict[str, tuple[ItemView, ...]]) -> AreaView:
     return AreaView(
         slug=area.slug,
         number=area.number,
         title=area.title,
         summary=area.summary,
-        problem=_item_view(by_kind["problem"][0]),
-        solution=_item_view(by_kind["solution"][0]),
-        action_count=len(by_kind.get("action", [])),
-        challenge_count=len(by_kind.get("challenge", [])),
-        example_count=len(by_kind.get("example", [])),
+        problem=by_kind["problem"][0],
+        solution=by_kind["solution"][0],
+        action_count=len(by_kind.get("action", ())),
+        challenge_count=len(by_kind.get("challenge", ())),
+        example_count=len(by_kind.get("example", ())),
     )
 
 
@@ -141,8 +158,17 @@ def get_examples(
     session: Session, slug: str, settings: frozenset[str] = frozenset()
 ) -> list[ItemView]:
     """An area's examples, those from the user's own settings first."""
-    examples = get_items(session, slug, "example", limit=1000).items
+    return own_settings_first(get_items(session, slug, "example", limit=1000).items, settings)
+
+
+def own_settings_first(examples: Sequence[ItemView], settings: frozenset[str]) -> list[ItemView]:
+    """Examples from more of the user's settings first; otherwise in the file's order."""
     return sorted(examples, key=lambda e: -len(settings.intersection(e.settings)))
+
+
+def content_version(session: Session) -> int:
+    """Bumped by every load that changes the content; 0 before the first load."""
+    return session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1)) or 0
 
 
 def crisis_routes(session: Session) -> list[CrisisRouteView]:
