@@ -49,6 +49,8 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
+from bot.nlp.intent_output import learnable_examples, set_ranking
+
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "linear_intents.skops"
@@ -171,7 +173,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
+        examples = learnable_examples(training_data)
         if not examples:
             logger.debug("No intent examples: %s stays untrained.", type(self).__name__)
             return self._resource
@@ -194,10 +196,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         for message, row in zip(messages, probabilities, strict=True):
             order = np.argsort(-row, kind="stable")
             ranking = [{"name": str(intents[i]), "confidence": float(row[i])} for i in order]
-            if self.config[RANKING_LENGTH] > 0:
-                ranking = ranking[: self.config[RANKING_LENGTH]]
-            message.set(INTENT, ranking[0], add_to_output=True)
-            message.set("intent_ranking", ranking, add_to_output=True)
+            set_ranking(message, ranking, self.config[RANKING_LENGTH])
         return messages
 
     def persist(self) -> None:

@@ -50,6 +50,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from tqdm import tqdm
 
+from bot.nlp.intent_output import learnable_examples, set_ranking
 from bot.nlp.minilm import (
     EMBEDDING_DIM,
     check_folder,
@@ -282,7 +283,7 @@ class MiniLMIntentClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
+        examples = learnable_examples(training_data)
         if not examples:
             logger.debug("No intent examples: %s stays untrained.", type(self).__name__)
             return self._resource
@@ -311,10 +312,7 @@ class MiniLMIntentClassifier(GraphComponent, IntentClassifier):
             own = dict(zip(self.model.intents, row.tolist(), strict=True))
             previous = message.get(INTENT_RANKING_KEY) or []
             ranking = blend(own, previous, share if previous else 0.0)
-            if self.config[RANKING_LENGTH] > 0:
-                ranking = ranking[: self.config[RANKING_LENGTH]]
-            message.set(INTENT, ranking[0], add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            set_ranking(message, ranking, self.config[RANKING_LENGTH])
         return messages
 
     @classmethod
