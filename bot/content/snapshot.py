@@ -64,11 +64,8 @@ class SnapshotCache:
         """
         database = session.get_bind()
         version = queries.content_version(session)
-        snapshot = self._snapshots.get(database)
-        if snapshot is None or snapshot.version != version:
-            with self._lock:
-                snapshot = self._snapshots.get(database)
-                if snapshot is None or snapshot.version != version:
-                    snapshot = ContentSnapshot.read(session, version)
-                    self._snapshots[database] = snapshot
+        with self._lock:
+            snapshot = self._snapshots.get(database)
+            if snapshot is None or snapshot.version != version:
+                snapshot = self._snapshots[database] = ContentSnapshot.read(session, version)
         return snapshot
