@@ -28,10 +28,12 @@ class Scores:
         return sorted(set(self.expected))
 
     @property
+    def misplaced(self) -> int:
+        return sum(e != p for e, p in zip(self.expected, self.predicted, strict=True))
+
+    @property
     def accuracy(self) -> float:
-        return sum(e == p for e, p in zip(self.expected, self.predicted, strict=True)) / len(
-            self.expected
-        )
+        return 1 - self.misplaced / len(self.expected)
 
     def per_label(self) -> list[LabelScore]:
         pairs = list(zip(self.expected, self.predicted, strict=True))

@@ -97,16 +97,15 @@ class Report:
         """Every held-out set together: enough messages for a paired significance test."""
         keys = list(self.default.top_choice)
         ours = pooled(self.default.top_choice[k] for k in keys)
-        wrong = round(len(ours.expected) * (1 - ours.accuracy))
         lines = [
             f"All held-out sets together ({', '.join(keys)}; {len(ours.expected)} messages): "
-            f"our top choice misplaces {wrong}"
+            f"our top choice misplaces {ours.misplaced}"
         ]
         for peer, scores in self.peers.items():
             theirs = pooled(scores[k] for k in keys)
             comparison = paired(ours, theirs)
             lines.append(
-                f"  vs {peer}: misplaces {round(len(theirs.expected) * (1 - theirs.accuracy))}; "
+                f"  vs {peer}: misplaces {theirs.misplaced}; "
                 f"only ours right on {comparison.only_first_right}, only the peer on "
                 f"{comparison.only_second_right} (exact McNemar test p = {comparison.p_value:.3g})"
             )

@@ -37,6 +37,7 @@ def test_pooled_sets_score_as_one() -> None:
     together = pooled([Scores(("a", "b"), ("a", "a")), Scores(("b",), ("b",))])
     assert together == Scores(("a", "b", "b"), ("a", "a", "b"))
     assert together.accuracy == pytest.approx(2 / 3)
+    assert together.misplaced == 1
 
 
 def test_keyword_search_finds_each_area_from_its_own_summary() -> None:
