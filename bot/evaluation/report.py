@@ -20,6 +20,15 @@ def caught(result: dict) -> str:
     return f"{hits}/{result['disclosures']} ({pct(hits / result['disclosures'])})"
 
 
+def agreement_counts(ours: Scores, peer: Scores) -> str:
+    """Where exactly one of the two is right, and whether that split could be chance."""
+    comparison = paired(ours, peer)
+    return (
+        f"only ours right on {comparison.only_first_right}, only the peer on "
+        f"{comparison.only_second_right}, exact McNemar test p = {comparison.p_value:.3g}"
+    )
+
+
 def error_ratio(peer: Scores, ours: Scores) -> str:
     """How many times more messages the peer misplaces than we do."""
     ours_wrong, peer_wrong = 1 - ours.accuracy, 1 - peer.accuracy
@@ -75,9 +84,12 @@ class Report:
                 margin = 100 * (top.accuracy - scores[key].accuracy)
                 lines.append(
                     f"  vs {peer}: {pct(scores[key].accuracy)}; our top choice is {margin:+.1f} "
-                    f"points; the peer misplaces {error_ratio(scores[key], top)} as many messages as ours"
+                    f"points; the peer misplaces {error_ratio(scores[key], top)} as many messages "
+                    f"as ours ({agreement_counts(top, scores[key])})"
                 )
-        lines += self._pooled_comparison()
+        lines += self._pooled_comparison(list(self.default.top_choice), "All held-out sets")
+        blind = [key for key in self.default.top_choice if key in self.blind]
+        lines += self._pooled_comparison(blind, "The never-read sets")
         for label, matcher, nlu, _ in self._crisis:
             lines.append(
                 f"Crisis, {label}: matcher alone caught {caught(matcher)}, "
@@ -93,21 +105,19 @@ class Report:
             )
         return "\n".join(lines)
 
-    def _pooled_comparison(self) -> list[str]:
-        """Every held-out set together: enough messages for a paired significance test."""
-        keys = list(self.default.top_choice)
+    def _pooled_comparison(self, keys: list[str], title: str) -> list[str]:
+        """Sets taken together: enough messages for a paired significance test."""
+        if not keys:
+            return []
         ours = pooled(self.default.top_choice[k] for k in keys)
         lines = [
-            f"All held-out sets together ({', '.join(keys)}; {len(ours.expected)} messages): "
+            f"{title} together ({', '.join(keys)}; {len(ours.expected)} messages): "
             f"our top choice misplaces {ours.misplaced}"
         ]
         for peer, scores in self.peers.items():
             theirs = pooled(scores[k] for k in keys)
-            comparison = paired(ours, theirs)
             lines.append(
-                f"  vs {peer}: misplaces {theirs.misplaced}; "
-                f"only ours right on {comparison.only_first_right}, only the peer on "
-                f"{comparison.only_second_right} (exact McNemar test p = {comparison.p_value:.3g})"
+                f"  vs {peer}: misplaces {theirs.misplaced}; {agreement_counts(ours, theirs)}"
             )
         return lines
 

@@ -31,6 +31,8 @@ HELD_OUT = {
     "C": EVAL_DIR / "heldout_c.yml",
     "D": EVAL_DIR / "blind" / "heldout_d.yml",
     "E": EVAL_DIR / "blind" / "heldout_e.yml",
+    "F": EVAL_DIR / "blind" / "heldout_f.yml",
+    "G": EVAL_DIR / "blind" / "heldout_g.yml",
 }
 # How each held-out set was written, and how far its messages have been read since.
 PROVENANCE = {
@@ -41,13 +43,19 @@ PROVENANCE = {
     "D": "written the same way as C and never read: the report gives its scores, not its messages",
     "E": "messy on purpose (typos, jargon, long stories naming several areas, indirect clues), "
     "written the same way as C after this round's training data; never read",
+    "F": "messy like E, mostly front-line voices; written and second-annotated the same way, "
+    "and first scored with the default config already fixed; never read",
+    "G": "messy like E, mostly managers, improvers and commissioners writing as in Slack or "
+    "Teams; written and scored as F; never read",
 }
-BLIND = {"D", "E"}
+BLIND = {"D", "E", "F", "G"}
 # A second annotator's labels, to show how far two careful people agree (a ceiling).
 SECOND_ANNOTATOR = {
     "C": EVAL_DIR / "heldout_c.second_annotator.txt",
     "D": EVAL_DIR / "blind" / "heldout_d.second_annotator.txt",
     "E": EVAL_DIR / "blind" / "heldout_e.second_annotator.txt",
+    "F": EVAL_DIR / "blind" / "heldout_f.second_annotator.txt",
+    "G": EVAL_DIR / "blind" / "heldout_g.second_annotator.txt",
 }
 CRISIS_SETS = {
     "first set (the matcher was extended after this set was first scored)": EVAL_DIR,

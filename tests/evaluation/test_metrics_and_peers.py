@@ -1,10 +1,14 @@
 """The evaluation's arithmetic and its peers, on small cases worked out by hand."""
 
+from pathlib import Path
+
 import pytest
 
 from bot.content.bundle import read_bundle
 from bot.evaluation.metrics import Scores, paired, pooled
 from bot.evaluation.peers import AREA_INTENTS, GuideKeywordPeer, TfidfLogisticPeer
+from bot.evaluation.report import Report
+from bot.evaluation.run import VariantResult
 
 
 def test_precision_recall_and_f1_match_a_hand_count() -> None:
@@ -53,3 +57,24 @@ def test_the_tfidf_peer_learns_from_its_training_examples() -> None:
     ] * 3
     peer = TfidfLogisticPeer(examples)
     assert peer.predict(["where do I refer people", "business case for the ICB"]) == ["lk", "ev"]
+
+
+def test_the_summary_compares_each_set_and_the_never_read_sets_together(tmp_path: Path) -> None:
+    expected = ("a", "a", "b", "b")
+    ours = {
+        "A": Scores(expected, ("a", "a", "b", "b")),
+        "D": Scores(expected, ("a", "a", "b", "a")),
+    }
+    peer = {
+        "A": Scores(expected, ("a", "b", "b", "b")),
+        "D": Scores(expected, ("b", "b", "b", "a")),
+    }
+    default = VariantResult("ours", "ours", None, {}, ours, ours, {})
+    summary = Report(tmp_path, default, [default], {"peer": peer}, blind={"D"}).summary()
+    lines = summary.splitlines()
+    assert "  vs peer: 75.0%; our top choice is +25.0 points" in lines[1]
+    assert "only ours right on 1, only the peer on 0, exact McNemar test p = 1" in lines[1]
+    assert lines[4] == "All held-out sets together (A, D; 8 messages): our top choice misplaces 1"
+    assert lines[5].startswith("  vs peer: misplaces 4; only ours right on 3, only the peer on 0")
+    assert lines[6] == "The never-read sets together (D; 4 messages): our top choice misplaces 1"
+    assert lines[7].startswith("  vs peer: misplaces 3; only ours right on 2, only the peer on 0")
