@@ -5,8 +5,9 @@ caller pick any `input_channel`, passes text of any length to the NLU pipeline, 
 a message it failed on, and answers nothing when a custom action fails. Here a bad request gets
 a 400 that says what is wrong, the channel is always "rest", very long text is cut to its start
 and end (where people tend to say what matters, and where the crisis matcher looks), a message
-that got no reply gets the unavailable wording (unanswered.py), and a message sent again with the
-same `message_id` after a dropped connection is answered once (once.py).
+that got no reply gets the unavailable wording (unanswered.py), a message sent again with the
+same `message_id` after a dropped connection is answered once (once.py), and of the metadata only
+what the assistant reads is kept (untrusted.kept_metadata).
 """
 
 from functools import partial
@@ -19,7 +20,7 @@ from sanic.request import Request
 
 from bot.channels.once import handle_once
 from bot.channels.unanswered import OnNewMessage, always_answering
-from bot.channels.untrusted import json_object
+from bot.channels.untrusted import json_object, kept_metadata
 
 MAX_SENDER_CHARS = 128
 MAX_MESSAGE_ID_CHARS = 128
@@ -84,7 +85,7 @@ class CheckedRestInput(RestInput):
                 collector,
                 payload["sender"],
                 input_channel=self.name(),
-                metadata=payload.get("metadata"),
+                metadata=kept_metadata(payload.get("metadata")),
                 message_id=payload.get("message_id"),
             )
             handle = (

@@ -41,3 +41,10 @@ def text_at(data: Any, *path: str) -> str | None:
     for key in path:
         data = data.get(key) if isinstance(data, dict) else None
     return data if isinstance(data, str) and data else None
+
+
+def kept_metadata(metadata: Any) -> dict[str, str]:
+    """Only the message metadata the assistant reads (`mode: brief`), so the tracker store keeps
+    nothing else a client sends: no names, ids or free text smuggled in beside the message."""
+    brief = isinstance(metadata, dict) and metadata.get("mode") == "brief"
+    return {"mode": "brief"} if brief else {}

@@ -1,5 +1,6 @@
 """What people type is never written to the servers' logs at the default log level, whether the
-answer succeeds or fails (Rasa's own REST channel logs the text of a message it failed on)."""
+answer succeeds or fails (Rasa's own REST channel logs the text of a message it failed on), and
+the tracker store keeps no metadata beyond what the assistant reads."""
 
 import uuid
 from pathlib import Path
@@ -29,3 +30,16 @@ def test_message_text_never_reaches_the_logs(
     }
     for log in logs:
         assert secret not in log.read_text(errors="replace"), log.name
+
+
+def test_only_the_metadata_the_assistant_reads_is_stored(stack: Server, stack_dir: Path) -> None:
+    secret = f"zebra{uuid.uuid4().hex[:10]}"
+    chat = Conversation(stack)
+    reply = chat.text(
+        "patients think mood questions mean it's all in their head",
+        {"mode": "brief", "name": f"Ann {secret}", "nhs_number": secret},
+    )
+    assert "Patient expectations and understanding" in reply
+    stored = (stack_dir / "tracker-full.db").read_bytes()
+    assert chat.sender.encode() in stored and b"brief" in stored
+    assert secret.encode() not in stored
