@@ -1,7 +1,8 @@
 """Rasa's socketio channel with its payloads checked, and the web chat served beside it.
 
 The page and widget come from the same server as the socket, so the stand-alone page needs no
-CORS, and another site can embed the widget with one script tag (see README.md, "Web chat").
+CORS, and another site listed in `allowed_origins` (origins.py) can embed the widget with one
+script tag (see README.md, "Web chat").
 The stock handlers crash or misbehave on a payload that is not an object, a message that is not
 a string or a session id that is not a string, and never join the session's room (so with
 `session_persistence` no reply arrives). Here a session joins its room, each message payload is
@@ -22,8 +23,10 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from socketio import AsyncServer
 
+from bot.channels.origins import OriginCheck, origin_check
 from bot.channels.rest import bounded
 from bot.channels.unanswered import always_answering
+from bot.channels.untrusted import kept_metadata
 from bot.paths import WEB_DIST_DIR
 
 logger = logging.getLogger(__name__)
@@ -66,12 +69,10 @@ def checked_message(data: Any, metadata_key: str, session_required: bool) -> dic
     session_id = checked_session_id(data)
     if session_id is None and (session_required or data.get("session_id") is not None):
         return None
-    metadata = data.get(metadata_key)
-    brief = isinstance(metadata, dict) and metadata.get("mode") == "brief"
     return {
         "message": bounded(data["message"]),
         "session_id": session_id,
-        metadata_key: {"mode": "brief"} if brief else {},
+        metadata_key: kept_metadata(data.get(metadata_key)),
     }
 
 
@@ -114,8 +115,19 @@ def web_chat_files(dist_dir: Path) -> Blueprint:
 class WebChatInput(SocketIOInput):
     """Rasa's socketio channel (still named "socketio", at /socket.io) plus the web chat."""
 
+    allowed_origins: OriginCheck | None = None  # python-engineio's default: its own page only
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> "WebChatInput":
+        """Rasa's settings, plus `allowed_origins`: the sites that may embed the chat."""
+        channel = super().from_credentials(credentials)
+        channel.allowed_origins = origin_check((credentials or {}).get("allowed_origins"))
+        return channel
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> list[Blueprint]:
         socket_blueprint = super().blueprint(always_answering(on_new_message))
+        # Rasa turns python-engineio's origin check off (an empty list); turn it back on.
+        socket_blueprint.ctx.sio.eio.cors_allowed_origins = self.allowed_origins
         self._install_handlers(socket_blueprint.ctx.sio)
         # Sanic registers each blueprint in a list with the channel's options.
         return [socket_blueprint, web_chat_files(WEB_DIST_DIR)]
