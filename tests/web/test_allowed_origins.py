@@ -1,23 +1,21 @@
 """Which sites may open the chat's socket: the server's own page, listed sites, or any with "*".
 
-Each case runs the real channel in a Sanic server of its own on loopback and opens a socket.io session over
-HTTP long-polling with the Origin header a browser would send.
+Each case runs the real channel in a Sanic server of its own on loopback and opens a socket.io
+session over HTTP long-polling with the Origin header a browser would send.
 """
 
 import json
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from rasa.shared.exceptions import InvalidConfigException
 
 from bot.channels.webchat import WebChatInput
-from bot.paths import PROJECT_ROOT
-from bot.servers import free_port
+from bot.servers import Server, free_port, quiet_environment
 
 INTRANET = "https://intranet.example.org"
 STRANGER = "https://stranger.example.com"
@@ -36,28 +34,21 @@ app.run(host="127.0.0.1", port=int(sys.argv[2]), access_log=False)
 """
 
 
-def serve(credentials: dict) -> Iterator[str]:
+def serve(credentials: dict, log_folder: Path) -> Iterator[str]:
     """The channel, as Rasa registers it, on a loopback port: its base URL while it runs."""
     port = free_port()
-    process = subprocess.Popen(
+    server = Server(
+        "origins test server",
         [sys.executable, "-c", SERVER, json.dumps(credentials), str(port)],
-        cwd=PROJECT_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+        port,
+        HANDSHAKE,
+        quiet_environment(),
+        log_folder / "server.log",
+    ).start(timeout=60)
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url + HANDSHAKE, timeout=1).close()
-                break
-            except OSError:
-                assert process.poll() is None, "the test server stopped"
-                time.sleep(0.1)
-        yield url
+        yield server.url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
 
 
 def opens_session(url: str, origin: str | None) -> bool:
@@ -73,18 +64,23 @@ def opens_session(url: str, origin: str | None) -> bool:
 
 
 @pytest.fixture(scope="module")
-def listed() -> Iterator[str]:
-    yield from serve({"session_persistence": True, "allowed_origins": [INTRANET]})
+def listed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from serve(
+        {"session_persistence": True, "allowed_origins": [INTRANET]},
+        tmp_path_factory.mktemp("listed"),
+    )
 
 
 @pytest.fixture(scope="module")
-def any_site() -> Iterator[str]:
-    yield from serve({"session_persistence": True, "allowed_origins": "*"})
+def any_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from serve(
+        {"session_persistence": True, "allowed_origins": "*"}, tmp_path_factory.mktemp("any_site")
+    )
 
 
 @pytest.fixture(scope="module")
-def unset() -> Iterator[str]:
-    yield from serve({"session_persistence": True})
+def unset(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from serve({"session_persistence": True}, tmp_path_factory.mktemp("unset"))
 
 
 def test_a_listed_site_and_the_servers_own_page_may_connect(listed: str) -> None:
