@@ -31,8 +31,9 @@ def agreement_counts(ours: Scores, peer: Scores) -> str:
 
 def error_ratio(peer: Scores, ours: Scores) -> str:
     """How many times more messages the peer misplaces than we do."""
-    ours_wrong, peer_wrong = 1 - ours.accuracy, 1 - peer.accuracy
-    return "no errors of ours to compare" if ours_wrong == 0 else f"{peer_wrong / ours_wrong:.1f}x"
+    if ours.misplaced == 0:
+        return "no errors of ours to compare"
+    return f"{peer.misplaced / ours.misplaced:.1f}x"
 
 
 @dataclass
