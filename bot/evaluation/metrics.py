@@ -62,6 +62,13 @@ class Scores:
         return columns, [[counts[(row, column)] for column in columns] for row in self.labels]
 
 
+def kept(scores: Scores, keep: Iterable[bool]) -> Scores:
+    """The same scores on only the kept messages, e.g. those two annotators label alike."""
+    pairs = zip(scores.expected, scores.predicted, strict=True)
+    rows = [row for row, wanted in zip(pairs, keep, strict=True) if wanted]
+    return Scores(tuple(e for e, _ in rows), tuple(p for _, p in rows))
+
+
 def pooled(sets: Iterable[Scores]) -> Scores:
     """Several labelled sets scored as one, for a comparison with more messages behind it."""
     sets = list(sets)

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from bot.evaluation.metrics import Scores, paired, pooled
+from bot.evaluation.metrics import Scores, kept, paired, pooled
 from bot.evaluation.plots import short
 
 BARRIER_PREFIX = "barrier_"
@@ -88,6 +88,8 @@ class Report:
                     f"points; the peer misplaces {error_ratio(scores[key], top)} as many messages "
                     f"as ours ({agreement_counts(top, scores[key])})"
                 )
+            if key in self.agreement:
+                lines += self._where_annotators_agree(key)
         lines += self._pooled_comparison(list(self.default.top_choice), "All held-out sets")
         blind = [key for key in self.default.top_choice if key in self.blind]
         lines += self._pooled_comparison(blind, "The never-read sets")
@@ -105,6 +107,20 @@ class Report:
                 f"Out of scope and clinical questions answered without a recommendation: {pct(handled)}"
             )
         return "\n".join(lines)
+
+    def _where_annotators_agree(self, key: str) -> list[str]:
+        """The set's clear-cut messages only: a disputed label cannot make either side wrong."""
+        labels = self.agreement[key]
+        agreed = [e == a for e, a in zip(labels.expected, labels.predicted, strict=True)]
+        ours = kept(self.default.top_choice[key], agreed)
+        lines = [
+            f"  where both annotators agree ({len(ours.expected)} messages): our top choice "
+            f"{pct(ours.accuracy)}"
+        ]
+        for peer, scores in self.peers.items():
+            theirs = kept(scores[key], agreed)
+            lines.append(f"    vs {peer}: {pct(theirs.accuracy)}; {agreement_counts(ours, theirs)}")
+        return lines
 
     def _pooled_comparison(self, keys: list[str], title: str) -> list[str]:
         """Sets taken together: enough messages for a paired significance test."""

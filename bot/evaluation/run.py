@@ -33,6 +33,7 @@ HELD_OUT = {
     "E": EVAL_DIR / "blind" / "heldout_e.yml",
     "F": EVAL_DIR / "blind" / "heldout_f.yml",
     "G": EVAL_DIR / "blind" / "heldout_g.yml",
+    "H": EVAL_DIR / "blind" / "heldout_h.yml",
 }
 # How each held-out set was written, and how far its messages have been read since.
 PROVENANCE = {
@@ -44,11 +45,15 @@ PROVENANCE = {
     "E": "messy on purpose (typos, jargon, long stories naming several areas, indirect clues), "
     "written the same way as C after this round's training data; never read",
     "F": "messy like E, mostly front-line voices; written and second-annotated the same way, "
-    "and first scored with the default config already fixed; never read",
+    "and first scored with the default config already fixed; scored again after the messy "
+    "training files were added; never read",
     "G": "messy like E, mostly managers, improvers and commissioners writing as in Slack or "
     "Teams; written and scored as F; never read",
+    "H": "messy like E, by two writers (front-line staff and patients; managers and commissioners "
+    "in Slack or Teams); first scored with the default config and training data already fixed; "
+    "never read",
 }
-BLIND = {"D", "E", "F", "G"}
+BLIND = {"D", "E", "F", "G", "H"}
 # A second annotator's labels, to show how far two careful people agree (a ceiling).
 SECOND_ANNOTATOR = {
     "C": EVAL_DIR / "heldout_c.second_annotator.txt",
@@ -56,16 +61,19 @@ SECOND_ANNOTATOR = {
     "E": EVAL_DIR / "blind" / "heldout_e.second_annotator.txt",
     "F": EVAL_DIR / "blind" / "heldout_f.second_annotator.txt",
     "G": EVAL_DIR / "blind" / "heldout_g.second_annotator.txt",
+    "H": EVAL_DIR / "blind" / "heldout_h.second_annotator.txt",
 }
 CRISIS_SETS = {
     "first set (the matcher was extended after this set was first scored)": EVAL_DIR,
     "second set (blind when first scored; the matcher was extended from its misses since)": EVAL_DIR
     / "blind",
-    "third set (written by a separate writer after those extensions; never read)": EVAL_DIR
+    "third set (blind when first scored; the matcher was extended from its misses since)": EVAL_DIR
     / "blind2",
+    "fourth set (written by a separate writer after those extensions; never read)": EVAL_DIR
+    / "blind3",
 }
 # Crisis sets whose messages the report never shows, so they can measure the next change too.
-BLIND_CRISIS_SETS = {EVAL_DIR / "blind2"}
+BLIND_CRISIS_SETS = {EVAL_DIR / "blind3"}
 
 
 @dataclass(frozen=True)

@@ -78,3 +78,18 @@ def test_the_summary_compares_each_set_and_the_never_read_sets_together(tmp_path
     assert lines[5].startswith("  vs peer: misplaces 4; only ours right on 3, only the peer on 0")
     assert lines[6] == "The never-read sets together (D; 4 messages): our top choice misplaces 1"
     assert lines[7].startswith("  vs peer: misplaces 3; only ours right on 2, only the peer on 0")
+
+
+def test_the_summary_also_compares_on_the_messages_both_annotators_label_alike(
+    tmp_path: Path,
+) -> None:
+    expected = ("a", "a", "b", "b")
+    ours = {"D": Scores(expected, ("a", "b", "b", "b"))}
+    peer = {"D": Scores(expected, ("b", "a", "b", "a"))}
+    # the second annotator reads the second message as "b": only the other three are clear-cut
+    agreement = {"D": Scores(expected, ("a", "b", "b", "b"))}
+    default = VariantResult("ours", "ours", None, {}, ours, ours, {})
+    report = Report(tmp_path, default, [default], {"peer": peer}, agreement=agreement)
+    lines = report.summary().splitlines()
+    assert lines[3] == "  where both annotators agree (3 messages): our top choice 100.0%"
+    assert lines[4].startswith("    vs peer: 33.3%; only ours right on 2, only the peer on 0")
