@@ -18,7 +18,7 @@ SPACY_PIPELINE := build/spacy/en_signpost/meta.json
 export SIGNPOST_ACTION_ENDPOINT ?= http://127.0.0.1:5055/webhook
 export SIGNPOST_TRACKER_DB ?= var/tracker.db
 
-.PHONY: help install lint test test-quick validate train run shell eval bench content-check content-load clean
+.PHONY: help install lint test test-quick validate train run shell eval bench content-check content-load teams-package clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -103,6 +103,9 @@ run-scale: train $(WEB_BUILD) $(NGINX) ## two replicas behind nginx on PostgreSQ
 
 test-scale: lint train $(NGINX) ## failover, load run and faults against replicas on PostgreSQL and Redis
 	SIGNPOST_SCALE_TESTS=1 $(PY) -m pytest -q tests/scale
+
+teams-package: install ## the Teams app zip in build/, from the SIGNPOST_TEAMS_* variables (channels/teams)
+	$(PY) -m bot teams-package
 
 shell: install ## chat in the terminal (needs `make run` in another terminal for the actions)
 	SIGNPOST_TRACKER_DB=var/shell-tracker.db $(RASA) shell --model models --interface 127.0.0.1 --port 5006 \

@@ -8,13 +8,16 @@ python -m bot privacy purge           delete conversation events older than the 
 python -m bot privacy forget <id>     delete one conversation
 python -m bot run-scale               replicas behind nginx on PostgreSQL and Redis (make run-scale)
 python -m bot load                    a bounded load run against a running Signpost
+python -m bot teams-package           the Teams app zip, from the SIGNPOST_TEAMS_* variables
 """
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
 
+from bot.channels.teams_package import TeamsPackageError, build_package
 from bot.content import queries
 from bot.content.bundle import read_bundle
 from bot.content.db import get_engine, session_scope
@@ -24,7 +27,7 @@ from bot.content.render import numbered
 from bot.content.schema import ContentError
 from bot.crisis_domain import write_crisis_domain
 from bot.deploy import cli as deploy_cli
-from bot.paths import CONTENT_DIR
+from bot.paths import CONTENT_DIR, PROJECT_ROOT
 from bot.privacy import cli as privacy_cli
 from bot.run import run
 
@@ -53,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     groups.add_parser("run", help="start the assistant on loopback")
     groups.add_parser("eval", help="score pipelines, peers and the crisis matcher")
     groups.add_parser("bench", help="measure latency, throughput, start-up and memory")
+    teams = groups.add_parser("teams-package", help="build the Teams app zip (channels/teams)")
+    teams.add_argument(
+        "--out", type=Path, default=PROJECT_ROOT / "build" / "signpost-teams.zip", help="the zip"
+    )
     privacy_cli.add_commands(groups)
     deploy_cli.add_commands(groups)
     args = parser.parse_args(argv)
@@ -71,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         return deploy_cli.run(args)
     if args.group in {"eval", "bench"}:
         return measurement(args.group)
+    if args.group == "teams-package":
+        return teams_package(args)
     try:
         return handlers[args.command](args)
     except ContentError as error:
@@ -138,6 +147,18 @@ def show_area(args: argparse.Namespace) -> int:
     print(f"## The solution\n{numbered([area.solution])[3:]}\n")
     for heading, items in sections:
         print(f"## {heading}\n{numbered(items)}\n")
+    return 0
+
+
+def teams_package(args: argparse.Namespace) -> int:
+    try:
+        path = build_package(os.environ, args.out)
+    except TeamsPackageError as error:
+        print("The Teams package was not built:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    print(f"Wrote {path}: upload it in Teams (Apps, Manage your apps, Upload an app).")
     return 0
 
 
