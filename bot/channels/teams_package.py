@@ -34,12 +34,12 @@ class TeamsPackageError(ValueError):
 
 def build_package(settings: Mapping[str, str], out: Path, source: Path = SOURCE) -> Path:
     """The zip Teams installs, with manifest.json and the icons at its top level."""
-    wanted = _placeholders(source)
+    text = (source / "manifest.json").read_text(encoding="utf-8")
+    wanted = _placeholders(text)
     problems = _setting_problems(settings, wanted) + _icon_problems(source)
     if problems:
         raise TeamsPackageError(problems)
-    manifest = json.loads((source / "manifest.json").read_text(encoding="utf-8"))
-    filled = _filled(manifest, {name: settings[name].strip() for name in wanted})
+    filled = _filled(json.loads(text), {name: settings[name].strip() for name in wanted})
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("manifest.json", json.dumps(filled, indent=2, ensure_ascii=False) + "\n")
@@ -48,9 +48,8 @@ def build_package(settings: Mapping[str, str], out: Path, source: Path = SOURCE)
     return out
 
 
-def _placeholders(source: Path) -> list[str]:
+def _placeholders(text: str) -> list[str]:
     """The `${NAME}`s the manifest asks for, in name order."""
-    text = (source / "manifest.json").read_text(encoding="utf-8")
     return sorted({match["braced"] for match in Template.pattern.finditer(text) if match["braced"]})
 
 
