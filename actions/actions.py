@@ -25,12 +25,14 @@ from bot.content.render import numbered
 from bot.content.snapshot import ContentSnapshot, SnapshotCache
 from bot.nlp.entities import settings_for
 from bot.replies import buttons, reply
+from bot.safety import CRISIS_INTENT
 
 T = TypeVar("T")
 FIRST_ACTIONS = 3
 MORE_ACTIONS = 3
 BRIEF_PREFIX = re.compile(r"^\W*quick\s*(one|q|question)\b", re.IGNORECASE)
 BARRIER_PREFIX = "barrier_"
+NLU_FALLBACK = "nlu_fallback"
 CONTENT = SnapshotCache()
 
 
@@ -83,7 +85,12 @@ class ContentAction(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        slug = tracker.get_slot("area")
+        return await self.answer(dispatcher, tracker, tracker.get_slot("area"))
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slug: str | None
+    ) -> list[EventType]:
+        """The reply about area `slug`, which is usually the `area` slot."""
         if not slug:
             dispatcher.utter_message(response="utter_need_area")
             return []
@@ -184,6 +191,29 @@ class ActionShowExamples(ContentAction):
         return []
 
 
+class ActionAnswerAfterCrisisCheck(Action):
+    """After the short crisis check, the answer the message would have had without it.
+
+    The crisis guard put `crisis` first in the ranking and kept the model's own ranking after it.
+    """
+
+    def name(self) -> str:
+        return "action_answer_after_crisis_check"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        ranking = tracker.latest_message.get("intent_ranking", [])
+        underlying = next((r["name"] for r in ranking if r.get("name") != CRISIS_INTENT), None)
+        slug = area_slugs(domain).get(underlying)
+        if slug:
+            events = await ActionRecommendArea().answer(dispatcher, tracker, slug)
+            return [SlotSet("area", slug), *events]
+        if underlying == NLU_FALLBACK:
+            return await ActionDefaultAskAffirmation().run(dispatcher, tracker, domain)
+        return []
+
+
 class ActionStoreFeedback(Action):
     """Stores whether the answer helped: area, verdict, channel and time, never the message."""
 
@@ -223,6 +253,12 @@ class ActionDefaultAskAffirmation(Action):
             text=reply("ask_affirmation"), buttons=options + buttons("none_of_these")
         )
         return []
+
+
+def area_slugs(domain: dict[str, Any]) -> dict[str, str]:
+    """Barrier intent to area slug, from the `area` slot's mappings in the domain."""
+    mappings = domain["slots"]["area"]["mappings"]
+    return {m["intent"]: m["value"] for m in mappings if m.get("type") == "from_intent"}
 
 
 def area_titles(domain: dict[str, Any]) -> dict[str, str]:

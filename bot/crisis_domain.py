@@ -1,4 +1,4 @@
-"""The crisis reply as a static Rasa response, generated from data/content/crisis.yml.
+"""The crisis replies as static Rasa responses, generated from data/content/crisis.yml.
 
 Static, so it needs neither the action server nor a database; generated, so the numbers have
 one source of truth (a test fails if the two drift apart).
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from bot.content.render import crisis_text
+from bot.content.render import crisis_check_text, crisis_text
 from bot.content.schema import CrisisFile
 from bot.paths import PROJECT_ROOT
+from bot.safety import CRISIS_INTENT
 
 CRISIS_DOMAIN = PROJECT_ROOT / "domain" / "crisis.yml"
 HEADER = (
@@ -20,8 +21,21 @@ HEADER = (
 
 
 def crisis_domain(crisis: CrisisFile) -> dict:
-    """The domain fragment holding `utter_crisis`."""
-    return {"version": "3.1", "responses": {"utter_crisis": [{"text": crisis_text(crisis)}]}}
+    """The domain fragment holding `utter_crisis` and the shorter `utter_crisis_check`.
+
+    The check's button sends the `crisis` intent itself, so the full reply is one tap away.
+    """
+    check = {
+        "text": crisis_check_text(crisis),
+        "buttons": [{"title": crisis.check.button, "payload": f"/{CRISIS_INTENT}"}],
+    }
+    return {
+        "version": "3.1",
+        "responses": {
+            "utter_crisis": [{"text": crisis_text(crisis)}],
+            "utter_crisis_check": [check],
+        },
+    }
 
 
 class _BlockDumper(yaml.SafeDumper):

@@ -13,12 +13,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.data import TrainingType
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.crisis_guard import CRISIS_SIGNALS_KEY, CrisisGuard, _patterns_path
 from bot.paths import DATA_DIR
-from bot.safety import crisis
+from bot.safety import POSSIBLE_RISK_ENTITY, crisis
 from bot.safety.crisis import (
     PATTERNS_FILE,
     CrisisMatcher,
@@ -555,6 +555,69 @@ def test_guard_handles_a_batch_and_a_model_crisis_guess_is_not_listed_twice(
 def test_guard_sets_a_ranking_when_there_was_none(tmp_path: Path) -> None:
     [result] = make_guard(tmp_path).process([Message(data={TEXT: "I want to die"})])
     assert result.get(INTENT_RANKING_KEY) == [{"name": "crisis", "confidence": 1.0}]
+
+
+MODEL_WORRIED_RANKING = [
+    {"name": "barrier_patient_expectations", "confidence": 0.62},
+    {"name": "crisis", "confidence": 0.08},
+    {"name": "greet", "confidence": 0.01},
+]
+UNMATCHED_TEXT = "he has been very low since the accident and won't talk to anyone"
+
+
+def test_guard_marks_a_message_the_model_alone_worries_about_for_the_check(
+    tmp_path: Path,
+) -> None:
+    guard = make_guard(tmp_path, {"check_threshold": 0.05})
+    message = classified(UNMATCHED_TEXT, MODEL_WORRIED_RANKING)
+
+    [result] = guard.process([message])
+
+    assert result.get(INTENT) == {"name": "crisis", "confidence": 0.08}
+    assert result.get(INTENT_RANKING_KEY) == [
+        {"name": "crisis", "confidence": 0.08},
+        MODEL_WORRIED_RANKING[0],
+        MODEL_WORRIED_RANKING[2],
+    ]
+    [entity] = result.as_dict(only_output_properties=True)[ENTITIES]
+    assert entity["entity"] == POSSIBLE_RISK_ENTITY
+    assert CRISIS_SIGNALS_KEY not in result.output_properties
+
+
+@pytest.mark.parametrize("threshold", [None, 0.1])
+def test_below_the_threshold_or_without_one_the_model_alone_changes_nothing(
+    tmp_path: Path, threshold: float | None
+) -> None:
+    guard = make_guard(tmp_path, {"check_threshold": threshold})
+    message = classified(UNMATCHED_TEXT, MODEL_WORRIED_RANKING)
+    before = copy.deepcopy(message.data)
+
+    [result] = guard.process([message])
+
+    assert result.data == before
+
+
+def test_a_matcher_hit_gets_the_full_reply_never_the_check(tmp_path: Path) -> None:
+    guard = make_guard(tmp_path, {"check_threshold": 0.05})
+    [result] = guard.process([classified("I want to die", MODEL_WORRIED_RANKING)])
+    assert result.get(INTENT) == {"name": "crisis", "confidence": 1.0}
+    assert not result.get(ENTITIES)
+
+
+def test_the_models_own_crisis_answer_is_left_as_the_full_reply(tmp_path: Path) -> None:
+    guard = make_guard(tmp_path, {"check_threshold": 0.05})
+    ranking = [{"name": "crisis", "confidence": 0.9}, {"name": "greet", "confidence": 0.1}]
+    [result] = guard.process([classified(UNMATCHED_TEXT, ranking)])
+    assert result.get(INTENT) == ranking[0]
+    assert not result.get(ENTITIES)
+
+
+@pytest.mark.parametrize("threshold", [0, -0.1, 1.5])
+def test_a_threshold_outside_zero_to_one_stops_the_model_loading(
+    tmp_path: Path, threshold: float
+) -> None:
+    with pytest.raises(ValueError, match="check_threshold"):
+        make_guard(tmp_path, {"check_threshold": threshold})
 
 
 def test_guard_uses_a_configured_patterns_file(tmp_path: Path) -> None:

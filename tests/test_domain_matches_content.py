@@ -23,6 +23,15 @@ def test_the_crisis_reply_carries_every_route() -> None:
     assert BUNDLE.crisis.safeguarding in text
 
 
+def test_the_crisis_check_carries_its_routes_and_a_button_to_the_full_reply() -> None:
+    [check] = yaml.safe_load(CRISIS_DOMAIN.read_text())["responses"]["utter_crisis_check"]
+    routes = {route.id: route for route in BUNDLE.crisis.routes}
+    for route_id in BUNDLE.crisis.check.routes:
+        assert routes[route_id].action in check["text"]
+    assert BUNDLE.crisis.safeguarding in check["text"]
+    assert check["buttons"] == [{"title": BUNDLE.crisis.check.button, "payload": "/crisis"}]
+
+
 def test_the_area_menu_lists_the_six_areas_in_order_with_their_titles() -> None:
     buttons = DOMAIN["responses"]["utter_area_menu"][0]["buttons"]
     assert [b["title"] for b in buttons] == [f"{a.number}. {a.title}" for a in BUNDLE.areas]

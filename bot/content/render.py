@@ -46,3 +46,13 @@ def crisis_text(crisis: CrisisFile) -> str:
         for route in crisis.routes
     )
     return f"{crisis.heading}\n\n{routes}\n\n**{crisis.safeguarding}**\n\n{crisis.closing}"
+
+
+def crisis_check_text(crisis: CrisisFile) -> str:
+    """The short check: the chosen routes in brief, then the safeguarding line."""
+    by_id = {route.id: route for route in crisis.routes}
+    routes = "\n".join(
+        f"- **{by_id[route_id].name}**: {by_id[route_id].action}"
+        for route_id in crisis.check.routes
+    )
+    return f"{crisis.check.heading}\n\n{routes}\n\n**{crisis.safeguarding}**"

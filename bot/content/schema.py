@@ -119,6 +119,14 @@ class CrisisRouteEntry(Strict):
     sources: conlist(Slug, min_items=1)
 
 
+class CrisisCheckEntry(Strict):
+    """The shorter reply for a message that might disclose risk: a few routes, and a button to all."""
+
+    heading: Text
+    routes: conlist(Slug, min_items=1)
+    button: Text
+
+
 class CrisisFile(Strict):
     owner: Text
     last_checked: date
@@ -127,8 +135,17 @@ class CrisisFile(Strict):
     safeguarding: Text
     closing: Text
     routes: conlist(CrisisRouteEntry, min_items=1)
+    check: CrisisCheckEntry
 
     _unique_routes = validator("routes", allow_reuse=True)(_unique_ids)
+
+    @validator("check")
+    def _check_names_known_routes(cls, value: CrisisCheckEntry, values: dict) -> CrisisCheckEntry:
+        known = {route.id for route in values.get("routes") or []}
+        unknown = [route for route in value.routes if route not in known]
+        if unknown:
+            raise ValueError(f"routes not in the crisis routes: {', '.join(unknown)}")
+        return value
 
 
 class SourceEntry(Strict):

@@ -9,13 +9,16 @@ from rasa.core.agent import Agent
 from rasa.utils.log_utils import configure_structlog
 from tqdm import tqdm
 
+from bot.safety import POSSIBLE_RISK_ENTITY
+
 
 @dataclass(frozen=True)
 class Parsed:
-    intent: str
+    intent: str  # what the reply answers; after the short crisis check, the intent beneath it
     confidence: float
     crisis_signals: tuple[str, ...]
     top_intent: str  # the classifier's own first choice, before any fallback decision
+    crisis_check: bool  # the short crisis check came first (the model's crisis score was high)
 
 
 def parse_all(model_path: Path, texts: list[str], label: str = "parsing") -> list[Parsed]:
@@ -26,19 +29,22 @@ def parse_all(model_path: Path, texts: list[str], label: str = "parsing") -> lis
     async def parse() -> list[dict]:
         return [await agent.parse_message(text) for text in tqdm(texts, desc=label, leave=False)]
 
-    return [
-        Parsed(
-            intent=result["intent"]["name"],
-            confidence=float(result["intent"]["confidence"]),
-            crisis_signals=tuple(result.get("crisis_signals") or ()),
-            top_intent=next(
-                (
-                    r["name"]
-                    for r in result.get("intent_ranking", [])
-                    if r["name"] != "nlu_fallback"
-                ),
-                result["intent"]["name"],
-            ),
-        )
-        for result in asyncio.run(parse())
-    ]
+    return [as_parsed(result) for result in asyncio.run(parse())]
+
+
+def as_parsed(result: dict) -> Parsed:
+    """One parse result, read the way the rules read it."""
+    check = any(e.get("entity") == POSSIBLE_RISK_ENTITY for e in result.get("entities") or [])
+    ranking = result.get("intent_ranking") or [result["intent"]]
+    if check:  # the guard put `crisis` in front of the model's own ranking
+        ranking = ranking[1:]
+    answered = ranking[0] if check else result["intent"]
+    return Parsed(
+        intent=answered["name"],
+        confidence=float(answered["confidence"]),
+        crisis_signals=tuple(result.get("crisis_signals") or ()),
+        top_intent=next(
+            (r["name"] for r in ranking if r["name"] != "nlu_fallback"), answered["name"]
+        ),
+        crisis_check=check,
+    )

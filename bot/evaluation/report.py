@@ -46,14 +46,18 @@ class Report:
     agreement: dict[str, Scores] = field(default_factory=dict)  # writer against a 2nd annotator
     blind: set[str] = field(default_factory=set)  # sets whose messages the report never shows
     sections: list[str] = field(default_factory=list)
-    _crisis: list[tuple[str, dict, dict, bool]] = field(default_factory=list)
+    _crisis: list[tuple[str, dict, dict, dict, bool]] = field(default_factory=list)
     _oos: Scores | None = None
+    _oos_checks: int = 0
 
-    def crisis(self, label: str, matcher: dict, nlu: dict, blind: bool = False) -> None:
-        self._crisis.append((label, matcher, nlu, blind))
+    def crisis(
+        self, label: str, matcher: dict, nlu: dict, with_check: dict, blind: bool = False
+    ) -> None:
+        """`nlu`: the full crisis reply; `with_check`: the full reply or the short check."""
+        self._crisis.append((label, matcher, nlu, with_check, blind))
 
-    def out_of_scope(self, scores: Scores) -> None:
-        self._oos = scores
+    def out_of_scope(self, scores: Scores, checks: int) -> None:
+        self._oos, self._oos_checks = scores, checks
 
     def cross_validation(self, intent_report: dict) -> None:
         rows = [
@@ -75,7 +79,8 @@ class Report:
             top = self.default.top_choice[key]
             lines.append(
                 f"Held-out {key}: {self.default.name} answered {pct(ours.accuracy)} right straight away "
-                f"(top choice {pct(top.accuracy)}), lowest area recall {min(s.recall for s in ours.per_label()):.2f}"
+                f"(top choice {pct(top.accuracy)}), lowest area recall {min(s.recall for s in ours.per_label()):.2f}; "
+                f"short crisis check shown first on {self._checks(key)}"
             )
             if key in self.agreement:
                 lines.append(
@@ -93,20 +98,26 @@ class Report:
         lines += self._pooled_comparison(list(self.default.top_choice), "All held-out sets")
         blind = [key for key in self.default.top_choice if key in self.blind]
         lines += self._pooled_comparison(blind, "The never-read sets")
-        for label, matcher, nlu, _ in self._crisis:
+        for label, matcher, nlu, with_check, _ in self._crisis:
             lines.append(
                 f"Crisis, {label}: matcher alone caught {caught(matcher)}, "
-                f"{len(matcher['false_alarms'])}/{matcher['lookalikes']} false alarms; whole NLU "
-                f"caught {caught(nlu)}, {len(nlu['false_alarms'])} false alarms"
+                f"{len(matcher['false_alarms'])}/{matcher['lookalikes']} false alarms; full reply "
+                f"{caught(nlu)}, {len(nlu['false_alarms'])} false alarms; with the short check "
+                f"{caught(with_check)}, {len(with_check['false_alarms'])} look-alikes shown crisis help"
             )
         if self._oos:
             handled = sum(p in NOT_A_RECOMMENDATION for p in self._oos.predicted) / len(
                 self._oos.predicted
             )
             lines.append(
-                f"Out of scope and clinical questions answered without a recommendation: {pct(handled)}"
+                f"Out of scope and clinical questions answered without a recommendation: {pct(handled)}; "
+                f"short crisis check shown first on {self._oos_checks}/{len(self._oos.predicted)}"
             )
         return "\n".join(lines)
+
+    def _checks(self, key: str) -> str:
+        parsed = self.default.parsed[key]
+        return f"{sum(p.crisis_check for p in parsed)}/{len(parsed)}"
 
     def _where_annotators_agree(self, key: str) -> list[str]:
         """The set's clear-cut messages only: a disputed label cannot make either side wrong."""
@@ -232,13 +243,17 @@ class Report:
         if not self._crisis:
             return ""
         out = ["## Crisis detection\n\nEach set is written apart from the matcher's own tests.\n"]
-        for label, matcher, nlu, blind in self._crisis:
+        for label, matcher, nlu, with_check, blind in self._crisis:
             out.append(f"### {label[0].upper()}{label[1:]}\n")
             if blind:
                 out.append("Its messages are not shown, so that the set stays blind.\n")
             for title, result in (
                 ("Deterministic matcher alone", matcher),
-                ("Whole NLU (matcher + trained crisis intent)", nlu),
+                ("Whole NLU, full crisis reply (matcher + trained crisis intent)", nlu),
+                (
+                    "Any crisis help (the full reply, or the short check above the answer)",
+                    with_check,
+                ),
             ):
                 out.append(
                     f"**{title}**: caught {caught(result)}; false alarms "

@@ -21,6 +21,7 @@ from bot.evaluation.report import Report
 from bot.evaluation.training import RASA, fingerprint, trained_model
 from bot.evaluation.variants import CONFIG, default_slug, variants
 from bot.paths import DATA_DIR, PROJECT_ROOT
+from bot.safety import CRISIS_INTENT
 from bot.safety.crisis import load_matcher
 
 RESULTS = PROJECT_ROOT / "results" / "eval"
@@ -71,11 +72,14 @@ CRISIS_SETS = {
     / "blind2",
     "fourth set (blind when first scored; the matcher was extended from its misses since)": EVAL_DIR
     / "blind3",
-    "fifth set (written by a separate writer after those extensions; never read)": EVAL_DIR
+    "fifth set (never read, but the short check's threshold was chosen on its scores)": EVAL_DIR
     / "blind4",
+    "sixth set (a separate writer's, committed before the short check was first scored on it)": (
+        EVAL_DIR / "blind5"
+    ),
 }
-# Crisis sets whose messages the report never shows, so they can measure the next change too.
-BLIND_CRISIS_SETS = {EVAL_DIR / "blind4"}
+# Crisis sets whose messages the report never shows: none of them has been read.
+BLIND_CRISIS_SETS = {EVAL_DIR / "blind4", EVAL_DIR / "blind5"}
 
 
 @dataclass(frozen=True)
@@ -179,7 +183,7 @@ def main() -> int:
         report.crisis(
             label, *crisis_results(default.slug, folder), blind=folder in BLIND_CRISIS_SETS
         )
-    report.out_of_scope(out_of_scope_results(default.slug))
+    report.out_of_scope(*out_of_scope_results(default.slug))
     report.cross_validation(cross_validation())
     path = report.write(datetime.now(timezone.utc), os.cpu_count() or 0, time.monotonic() - started)
     print("\n" + report.summary())
@@ -187,19 +191,20 @@ def main() -> int:
     return 0
 
 
-def crisis_results(slug: str, folder: Path) -> tuple[dict, dict]:
-    """Recall on disclosures and false alarms on look-alikes: matcher alone, and the whole NLU."""
+def crisis_results(slug: str, folder: Path) -> tuple[dict, dict, dict]:
+    """Recall on disclosures and false alarms on look-alikes: the matcher alone, the whole NLU's
+    full crisis reply, and any crisis help (the full reply or the short check)."""
     matcher = load_matcher()
     disclosures = lines(folder / "crisis_disclosures.txt")
     lookalikes = lines(folder / "crisis_lookalikes.txt")
     model = RESULTS / "models" / f"{slug}.tar.gz"
-    by_nlu = {
-        "disclosures": [
-            p.intent == "crisis" for p in parse_all(model, disclosures, "crisis disclosures")
-        ],
-        "lookalikes": [
-            p.intent == "crisis" for p in parse_all(model, lookalikes, "crisis look-alikes")
-        ],
+    parsed = {
+        "disclosures": parse_all(model, disclosures, "crisis disclosures"),
+        "lookalikes": parse_all(model, lookalikes, "crisis look-alikes"),
+    }
+    by_nlu = {key: [p.intent == CRISIS_INTENT for p in ps] for key, ps in parsed.items()}
+    with_check = {
+        key: [p.intent == CRISIS_INTENT or p.crisis_check for p in ps] for key, ps in parsed.items()
     }
     by_matcher = {
         "disclosures": [matcher.is_crisis(t) for t in disclosures],
@@ -218,12 +223,14 @@ def crisis_results(slug: str, folder: Path) -> tuple[dict, dict]:
             "lookalikes": len(lookalikes),
         }
 
-    return outcome(by_matcher), outcome(by_nlu)
+    return outcome(by_matcher), outcome(by_nlu), outcome(with_check)
 
 
-def out_of_scope_results(slug: str) -> Scores:
+def out_of_scope_results(slug: str) -> tuple[Scores, int]:
+    """How out-of-scope and clinical questions are answered, and how many got the crisis check."""
     examples = labelled(EVAL_DIR / "out_of_scope.yml")
     parsed = parse_all(
         RESULTS / "models" / f"{slug}.tar.gz", [t for t, _ in examples], "out of scope"
     )
-    return Scores(tuple(i for _, i in examples), tuple(p.intent for p in parsed))
+    scores = Scores(tuple(i for _, i in examples), tuple(p.intent for p in parsed))
+    return scores, sum(p.crisis_check for p in parsed)

@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.actions import (
+    ActionAnswerAfterCrisisCheck,
     ActionDefaultAskAffirmation,
     ActionRecommendArea,
     ActionShowChallenges,
@@ -201,3 +202,48 @@ async def test_when_unsure_the_likeliest_areas_are_offered_without_naming_one(
         "/barrier_local_knowledge",
     ]
     assert not any(title in message["text"] for title in ("Skills and training", "Local knowledge"))
+
+
+def checked(*ranking: tuple[str, float]) -> Any:
+    """A tracker after the crisis guard put `crisis` in front of the model's own ranking."""
+    names = [{"name": "crisis", "confidence": 0.07}] + [
+        {"name": name, "confidence": confidence} for name, confidence in ranking
+    ]
+    possible = [{"entity": "possible_risk", "value": "possible", "start": 0, "end": 5}]
+    return make_tracker({}, intent="crisis", ranking=names, entities=possible)
+
+
+async def test_after_the_crisis_check_the_barrier_still_gets_its_area(
+    content_db, dispatcher, domain
+) -> None:
+    tracker = checked(("barrier_evidence_business_case", 0.8), ("greet", 0.01))
+
+    events = await run(ActionAnswerAfterCrisisCheck(), tracker, dispatcher, domain)
+
+    area = AREAS["evidence-and-business-case"]
+    answer, _feedback = dispatcher.messages
+    assert answer["text"].startswith(f"This sounds like **{area.title}**.")
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["area"] == "evidence-and-business-case"  # so "challenges" and "examples" work
+
+
+async def test_after_the_crisis_check_an_unsure_answer_offers_the_likeliest_areas(
+    content_db, dispatcher, domain
+) -> None:
+    tracker = checked(
+        ("nlu_fallback", 0.6), ("barrier_local_knowledge", 0.3), ("barrier_skills_training", 0.2)
+    )
+    await run(ActionAnswerAfterCrisisCheck(), tracker, dispatcher, domain)
+    [message] = dispatcher.messages
+    assert [b["title"] for b in message["buttons"]][:2] == [
+        "Local knowledge",
+        "Skills and training",
+    ]
+
+
+async def test_after_the_crisis_check_a_message_about_nothing_in_scope_adds_nothing(
+    content_db, dispatcher, domain
+) -> None:
+    tracker = checked(("out_of_scope", 0.9), ("barrier_local_knowledge", 0.05))
+    events = await run(ActionAnswerAfterCrisisCheck(), tracker, dispatcher, domain)
+    assert dispatcher.messages == [] and events == []

@@ -65,6 +65,12 @@ def test_a_crisis_number_with_letters_is_refused(content_dir: Path) -> None:
     assert "crisis.yml: field routes > item 3 (id 'samaritans') > contact" in problems(content_dir)
 
 
+def test_a_crisis_check_naming_an_unknown_route_is_refused(content_dir: Path) -> None:
+    rewrite(content_dir / "crisis.yml", lambda d: d["check"]["routes"].append("samaratins"))
+    message = problems(content_dir)
+    assert "crisis.yml: field check: routes not in the crisis routes: samaratins" in message
+
+
 def test_every_problem_is_reported_at_once(content_dir: Path) -> None:
     rewrite(content_dir / "local-knowledge.yml", lambda d: d.pop("summary"))
     rewrite(content_dir / "patient-expectations.yml", lambda d: d.pop("problem"))
