@@ -6,6 +6,7 @@ import pytest
 
 from bot.content.bundle import read_bundle
 from bot.evaluation.metrics import Scores, paired, pooled
+from bot.evaluation.model import Parsed, as_parsed
 from bot.evaluation.peers import AREA_INTENTS, GuideKeywordPeer, TfidfLogisticPeer
 from bot.evaluation.report import Report
 from bot.evaluation.run import VariantResult
@@ -59,6 +60,18 @@ def test_the_tfidf_peer_learns_from_its_training_examples() -> None:
     assert peer.predict(["where do I refer people", "business case for the ICB"]) == ["lk", "ev"]
 
 
+def variant(scores: dict[str, Scores], checked: int = 0) -> VariantResult:
+    """Our results, with the short crisis check shown on the first `checked` messages of each set."""
+    parsed = {
+        key: [
+            Parsed(intent, 0.9, (), intent, crisis_check=n < checked)
+            for n, intent in enumerate(s.predicted)
+        ]
+        for key, s in scores.items()
+    }
+    return VariantResult("ours", "ours", None, {}, scores, scores, parsed)
+
+
 def test_the_summary_compares_each_set_and_the_never_read_sets_together(tmp_path: Path) -> None:
     expected = ("a", "a", "b", "b")
     ours = {
@@ -69,9 +82,10 @@ def test_the_summary_compares_each_set_and_the_never_read_sets_together(tmp_path
         "A": Scores(expected, ("a", "b", "b", "b")),
         "D": Scores(expected, ("b", "b", "b", "a")),
     }
-    default = VariantResult("ours", "ours", None, {}, ours, ours, {})
+    default = variant(ours, checked=1)
     summary = Report(tmp_path, default, [default], {"peer": peer}, blind={"D"}).summary()
     lines = summary.splitlines()
+    assert lines[0].endswith("short crisis check shown first on 1/4")
     assert "  vs peer: 75.0%; our top choice is +25.0 points" in lines[1]
     assert "only ours right on 1, only the peer on 0, exact McNemar test p = 1" in lines[1]
     assert lines[4] == "All held-out sets together (A, D; 8 messages): our top choice misplaces 1"
@@ -88,8 +102,51 @@ def test_the_summary_also_compares_on_the_messages_both_annotators_label_alike(
     peer = {"D": Scores(expected, ("b", "a", "b", "a"))}
     # the second annotator reads the second message as "b": only the other three are clear-cut
     agreement = {"D": Scores(expected, ("a", "b", "b", "b"))}
-    default = VariantResult("ours", "ours", None, {}, ours, ours, {})
+    default = variant(ours)
     report = Report(tmp_path, default, [default], {"peer": peer}, agreement=agreement)
     lines = report.summary().splitlines()
     assert lines[3] == "  where both annotators agree (3 messages): our top choice 100.0%"
     assert lines[4].startswith("    vs peer: 33.3%; only ours right on 2, only the peer on 0")
+
+
+def test_after_the_short_crisis_check_a_parse_is_scored_on_the_answer_beneath_it() -> None:
+    result = {
+        "intent": {"name": "crisis", "confidence": 0.07},
+        "intent_ranking": [
+            {"name": "crisis", "confidence": 0.07},
+            {"name": "nlu_fallback", "confidence": 0.6},
+            {"name": "barrier_local_knowledge", "confidence": 0.4},
+        ],
+        "entities": [{"entity": "possible_risk", "value": "possible", "start": 0, "end": 3}],
+    }
+    parsed = as_parsed(result)
+    assert parsed.crisis_check
+    assert (parsed.intent, parsed.confidence) == ("nlu_fallback", 0.6)
+    assert parsed.top_intent == "barrier_local_knowledge"
+
+
+def test_a_full_crisis_reply_is_scored_as_crisis() -> None:
+    crisis = {"name": "crisis", "confidence": 1.0}
+    ranking = [crisis, {"name": "greet", "confidence": 0.2}]
+    parsed = as_parsed({"intent": crisis, "intent_ranking": ranking, "entities": []})
+    assert (parsed.intent, parsed.top_intent, parsed.crisis_check) == ("crisis", "crisis", False)
+
+
+def test_the_crisis_summary_counts_the_full_reply_and_the_check_apart(tmp_path: Path) -> None:
+    def outcome(missed: int, false_alarms: int) -> dict:
+        return {
+            "missed": ["m"] * missed,
+            "false_alarms": ["f"] * false_alarms,
+            "disclosures": 10,
+            "lookalikes": 10,
+        }
+
+    default = variant({"A": Scores(("a",), ("a",))})
+    report = Report(tmp_path, default, [default], {})
+    report.crisis("new set", outcome(4, 1), outcome(2, 2), outcome(0, 5), blind=True)
+    [line] = [x for x in report.summary().splitlines() if x.startswith("Crisis")]
+    assert line == (
+        "Crisis, new set: matcher alone caught 6/10 (60.0%), 1/10 false alarms; full reply "
+        "8/10 (80.0%), 2 false alarms; with the short check 10/10 (100.0%), 5 look-alikes "
+        "shown crisis help"
+    )

@@ -80,6 +80,29 @@ def test_crisis_help_works_with_the_action_server_down(stack_without_actions) ->
     assert_full_crisis_answer(chat.text("this waiting list is killing me and I feel suicidal"))
 
 
+POSSIBLE_RISK = '/crisis{"possible_risk": "possible"}'  # as the crisis guard marks a message
+
+
+def assert_crisis_check(reply: dict) -> None:
+    routes = {route.id: route for route in CRISIS.routes}
+    for route_id in CRISIS.check.routes:
+        assert routes[route_id].contact in reply["text"]
+    assert [b["payload"] for b in reply["buttons"]] == ["/crisis"]
+
+
+def test_a_possible_risk_gets_the_short_check_and_its_button_the_full_reply(
+    chat: Conversation,
+) -> None:
+    [check] = chat.say(POSSIBLE_RISK)
+    assert_crisis_check(check)
+    assert_full_crisis_answer(chat.text(check["buttons"][0]["payload"]))
+
+
+def test_the_short_check_works_with_the_action_server_down(stack_without_actions) -> None:
+    [check, *_] = Conversation(stack_without_actions).say(POSSIBLE_RISK)
+    assert_crisis_check(check)
+
+
 def test_clinical_advice_is_declined_and_signposted(chat: Conversation) -> None:
     text = chat.text("what dose of sertraline should she be on?")
     assert "can't give clinical advice" in text and "GP" in text
