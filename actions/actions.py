@@ -195,6 +195,8 @@ class ActionAnswerAfterCrisisCheck(Action):
     """After the short crisis check, the answer the message would have had without it.
 
     The crisis guard put `crisis` first in the ranking and kept the model's own ranking after it.
+    A barrier gets its area, an unsure guess the likeliest areas, and any other intent the
+    response named after it (`utter_clinical_advice`, `utter_out_of_scope`...), if there is one.
     """
 
     def name(self) -> str:
@@ -211,6 +213,9 @@ class ActionAnswerAfterCrisisCheck(Action):
             return [SlotSet("area", slug), *events]
         if underlying == NLU_FALLBACK:
             return await ActionDefaultAskAffirmation().run(dispatcher, tracker, domain)
+        own_reply = f"utter_{underlying}"
+        if own_reply in domain.get("responses", {}):
+            dispatcher.utter_message(response=own_reply)
         return []
 
 

@@ -241,9 +241,19 @@ async def test_after_the_crisis_check_an_unsure_answer_offers_the_likeliest_area
     ]
 
 
-async def test_after_the_crisis_check_a_message_about_nothing_in_scope_adds_nothing(
+@pytest.mark.parametrize("intent", ["clinical_advice", "out_of_scope"])
+async def test_after_the_crisis_check_other_messages_get_their_usual_reply(
+    intent, content_db, dispatcher, domain
+) -> None:
+    tracker = checked((intent, 0.9), ("barrier_local_knowledge", 0.05))
+    events = await run(ActionAnswerAfterCrisisCheck(), tracker, dispatcher, domain)
+    assert [m["response"] for m in dispatcher.messages] == [f"utter_{intent}"]
+    assert events == []
+
+
+async def test_after_the_crisis_check_an_intent_without_its_own_reply_adds_nothing(
     content_db, dispatcher, domain
 ) -> None:
-    tracker = checked(("out_of_scope", 0.9), ("barrier_local_knowledge", 0.05))
-    events = await run(ActionAnswerAfterCrisisCheck(), tracker, dispatcher, domain)
-    assert dispatcher.messages == [] and events == []
+    tracker = checked(("gibberish", 0.9))
+    await run(ActionAnswerAfterCrisisCheck(), tracker, dispatcher, domain)
+    assert dispatcher.messages == []
