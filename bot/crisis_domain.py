@@ -10,10 +10,10 @@ import yaml
 
 from bot.content.render import crisis_check_text, crisis_text
 from bot.content.schema import CrisisFile
-from bot.paths import PROJECT_ROOT
+from bot.domain import DOMAIN_DIR
 from bot.safety import CRISIS_INTENT
 
-CRISIS_DOMAIN = PROJECT_ROOT / "domain" / "crisis.yml"
+CRISIS_DOMAIN = DOMAIN_DIR / "crisis.yml"
 HEADER = (
     "# Generated from data/content/crisis.yml by `python -m bot content crisis-domain`.\n"
     "# Do not edit by hand: edit crisis.yml, then run that command.\n"

@@ -9,10 +9,10 @@ report (make eval) gives each set apart.
 
 import pytest
 
+from bot.domain import area_slugs, load_domain
 from bot.evaluation.data import labelled
 from bot.evaluation.metrics import Scores
 from bot.evaluation.model import parse_all
-from bot.evaluation.peers import AREA_INTENTS
 from bot.evaluation.run import BLIND, HELD_OUT
 from bot.paths import PROJECT_ROOT
 from bot.servers import latest_model
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 GATED = [path for key, path in HELD_OUT.items() if key not in BLIND]
 BLIND_SETS = [path for key, path in HELD_OUT.items() if key in BLIND]
 MIN_RECALL = 0.85
-AREAS = list(AREA_INTENTS.values())
+AREAS = list(area_slugs(load_domain()))
 
 
 def examples() -> list[tuple[str, str]]:

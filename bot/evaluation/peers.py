@@ -5,21 +5,14 @@
   actions, challenges) as a TF-IDF document; a message goes to the most similar area.
 """
 
+from collections.abc import Mapping
+
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.pipeline import make_pipeline
 
 from bot.content.bundle import ContentBundle
-
-AREA_INTENTS = {
-    "local-knowledge": "barrier_local_knowledge",
-    "skills-and-training": "barrier_skills_training",
-    "environment-and-processes": "barrier_environment_processes",
-    "patient-expectations": "barrier_patient_expectations",
-    "coordination-and-access": "barrier_coordination_access",
-    "evidence-and-business-case": "barrier_evidence_business_case",
-}
 
 
 class TfidfLogisticPeer:
@@ -44,8 +37,10 @@ class GuideKeywordPeer:
 
     name = "keyword search over the guide"
 
-    def __init__(self, bundle: ContentBundle) -> None:
-        self.intents = [AREA_INTENTS[area.slug] for area in bundle.areas]
+    def __init__(self, bundle: ContentBundle, area_slugs: Mapping[str, str]) -> None:
+        """`area_slugs`: barrier intent to area slug, as in bot.domain.area_slugs."""
+        intent_of = {slug: intent for intent, slug in area_slugs.items()}
+        self.intents = [intent_of[area.slug] for area in bundle.areas]
         documents = [
             " ".join(
                 [area.title, area.summary, area.problem.text, area.solution.text]

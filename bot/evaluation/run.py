@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.content.bundle import read_bundle
+from bot.domain import area_slugs, load_domain
 from bot.evaluation.data import BARRIER_PREFIX, annotations, labelled, lines
 from bot.evaluation.metrics import Scores
 from bot.evaluation.model import Parsed, parse_all
@@ -148,7 +149,10 @@ def main() -> int:
     results = [score_variant(v, held_out) for v in variants()]
     default = next(r for r in results if r.slug == default_slug())
     training = labelled(DATA_DIR / "nlu")
-    peers = [TfidfLogisticPeer(training), GuideKeywordPeer(read_bundle())]
+    peers = [
+        TfidfLogisticPeer(training),
+        GuideKeywordPeer(read_bundle(), area_slugs(load_domain())),
+    ]
     peer_scores = {
         peer.name: {
             key: Scores(tuple(i for _, i in ex), tuple(peer.predict([t for t, _ in ex])))

@@ -4,12 +4,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content.db import URL_VARIABLE
-from bot.paths import PROJECT_ROOT
+from bot.domain import load_domain
 from bot.servers import load_content
 
 
@@ -23,7 +22,7 @@ def content_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.fixture(scope="session")
 def domain() -> dict[str, Any]:
-    return Domain.load(str(PROJECT_ROOT / "domain")).as_dict()
+    return load_domain()
 
 
 def make_tracker(
