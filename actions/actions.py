@@ -13,7 +13,7 @@ from contextlib import suppress
 from typing import Any, TypeVar
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -23,16 +23,17 @@ from bot.content.db import session_scope
 from bot.content.queries import AreaView, ItemView
 from bot.content.render import numbered
 from bot.content.snapshot import ContentSnapshot, SnapshotCache
+from bot.domain import area_titles
 from bot.nlp.entities import settings_for
 from bot.replies import buttons, reply
-from bot.safety import CRISIS_INTENT
+from bot.safety import CRISIS_INTENT, POSSIBLE_RISK_ENTITY
 
 T = TypeVar("T")
 FIRST_ACTIONS = 3
 MORE_ACTIONS = 3
 BRIEF_PREFIX = re.compile(r"^\W*quick\s*(one|q|question)\b", re.IGNORECASE)
 BARRIER_PREFIX = "barrier_"
-NLU_FALLBACK = "nlu_fallback"
+ACTION_LISTEN = "action_listen"
 CONTENT = SnapshotCache()
 
 
@@ -85,12 +86,7 @@ class ContentAction(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        return await self.answer(dispatcher, tracker, tracker.get_slot("area"))
-
-    async def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, slug: str | None
-    ) -> list[EventType]:
-        """The reply about area `slug`, which is usually the `area` slot."""
+        slug = tracker.get_slot("area")
         if not slug:
             dispatcher.utter_message(response="utter_need_area")
             return []
@@ -192,11 +188,13 @@ class ActionShowExamples(ContentAction):
 
 
 class ActionAnswerAfterCrisisCheck(Action):
-    """After the short crisis check, the answer the message would have had without it.
+    """After the short crisis check, gives the message back to the rules as what it was
+    otherwise about, so it gets its usual answer (an area, the likeliest areas, a clinical or
+    out-of-scope reply, examples...) from the same rules and slot mappings as any message.
 
-    The crisis guard put `crisis` first in the ranking and kept the model's own ranking after it.
-    A barrier gets its area, an unsure guess the likeliest areas, and any other intent the
-    response named after it (`utter_clinical_advice`, `utter_out_of_scope`...), if there is one.
+    The crisis guard put `crisis` first in the ranking and kept the model's own ranking after
+    it. The user's turn is restated with that intent, as Rasa's two-stage fallback restates a
+    clarified one: an `action_listen`, then the turn again without the possible risk.
     """
 
     def name(self) -> str:
@@ -205,18 +203,25 @@ class ActionAnswerAfterCrisisCheck(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        ranking = tracker.latest_message.get("intent_ranking", [])
-        underlying = next((r["name"] for r in ranking if r.get("name") != CRISIS_INTENT), None)
-        slug = area_slugs(domain).get(underlying)
-        if slug:
-            events = await ActionRecommendArea().answer(dispatcher, tracker, slug)
-            return [SlotSet("area", slug), *events]
-        if underlying == NLU_FALLBACK:
-            return await ActionDefaultAskAffirmation().run(dispatcher, tracker, domain)
-        own_reply = f"utter_{underlying}"
-        if own_reply in domain.get("responses", {}):
-            dispatcher.utter_message(response=own_reply)
-        return []
+        message = tracker.latest_message
+        ranking = [r for r in message.get("intent_ranking", []) if r.get("name") != CRISIS_INTENT]
+        if not ranking:
+            return []
+        entities = [  # Rasa refuses an entity with an empty field (spaCy's have no confidence)
+            {key: value for key, value in e.items() if value is not None}
+            for e in message.get("entities", [])
+            if e.get("entity") != POSSIBLE_RISK_ENTITY
+        ]
+        parse_data = {
+            **message,
+            "intent": ranking[0],
+            "intent_ranking": ranking,
+            "entities": entities,
+        }
+        restated = UserUttered(
+            message.get("text"), parse_data, input_channel=tracker.get_latest_input_channel()
+        )
+        return [ActionExecuted(ACTION_LISTEN), {**restated, "metadata": message.get("metadata")}]
 
 
 class ActionStoreFeedback(Action):
@@ -258,15 +263,3 @@ class ActionDefaultAskAffirmation(Action):
             text=reply("ask_affirmation"), buttons=options + buttons("none_of_these")
         )
         return []
-
-
-def area_slugs(domain: dict[str, Any]) -> dict[str, str]:
-    """Barrier intent to area slug, from the `area` slot's mappings in the domain."""
-    mappings = domain["slots"]["area"]["mappings"]
-    return {m["intent"]: m["value"] for m in mappings if m.get("type") == "from_intent"}
-
-
-def area_titles(domain: dict[str, Any]) -> dict[str, str]:
-    """Barrier intent to area title, from the area menu's buttons in the domain."""
-    buttons = domain["responses"]["utter_area_menu"][0]["buttons"]
-    return {button["payload"].lstrip("/"): button["title"].split(". ", 1)[1] for button in buttons}

@@ -3,7 +3,9 @@
 import re
 from typing import Any
 
+import jsonschema
 import pytest
+from rasa.core.actions.action import RemoteAction
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
@@ -204,56 +206,58 @@ async def test_when_unsure_the_likeliest_areas_are_offered_without_naming_one(
     assert not any(title in message["text"] for title in ("Skills and training", "Local knowledge"))
 
 
-def checked(*ranking: tuple[str, float]) -> Any:
+def checked(*ranking: tuple[str, float], entities: list[dict] | None = None) -> Any:
     """A tracker after the crisis guard put `crisis` in front of the model's own ranking."""
     names = [{"name": "crisis", "confidence": 0.07}] + [
         {"name": name, "confidence": confidence} for name, confidence in ranking
     ]
     possible = [{"entity": "possible_risk", "value": "possible", "start": 0, "end": 5}]
-    return make_tracker({}, intent="crisis", ranking=names, entities=possible)
-
-
-async def test_after_the_crisis_check_the_barrier_still_gets_its_area(
-    content_db, dispatcher, domain
-) -> None:
-    tracker = checked(("barrier_evidence_business_case", 0.8), ("greet", 0.01))
-
-    events = await run(ActionAnswerAfterCrisisCheck(), tracker, dispatcher, domain)
-
-    area = AREAS["evidence-and-business-case"]
-    answer, _feedback = dispatcher.messages
-    assert answer["text"].startswith(f"This sounds like **{area.title}**.")
-    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    assert slots["area"] == "evidence-and-business-case"  # so "challenges" and "examples" work
-
-
-async def test_after_the_crisis_check_an_unsure_answer_offers_the_likeliest_areas(
-    content_db, dispatcher, domain
-) -> None:
-    tracker = checked(
-        ("nlu_fallback", 0.6), ("barrier_local_knowledge", 0.3), ("barrier_skills_training", 0.2)
+    return make_tracker(
+        {},
+        text="quick one: we feel hopeless about the business case",
+        intent="crisis",
+        ranking=names,
+        entities=possible + (entities or []),
+        metadata={"mode": "brief"},
+        channel="slack",
     )
-    await run(ActionAnswerAfterCrisisCheck(), tracker, dispatcher, domain)
-    [message] = dispatcher.messages
-    assert [b["title"] for b in message["buttons"]][:2] == [
-        "Local knowledge",
-        "Skills and training",
-    ]
 
 
-@pytest.mark.parametrize("intent", ["clinical_advice", "out_of_scope"])
-async def test_after_the_crisis_check_other_messages_get_their_usual_reply(
-    intent, content_db, dispatcher, domain
+async def test_after_the_crisis_check_the_turn_is_restated_as_what_it_was_otherwise_about(
+    dispatcher, domain
 ) -> None:
-    tracker = checked((intent, 0.9), ("barrier_local_knowledge", 0.05))
+    role = {"entity": "role", "value": "physio", "start": 0, "end": 6}
+    spacy_role = {**role, "confidence": None, "extractor": "SpacyEntityExtractor"}
+    tracker = checked(
+        ("barrier_evidence_business_case", 0.8), ("greet", 0.01), entities=[spacy_role]
+    )
+
     events = await run(ActionAnswerAfterCrisisCheck(), tracker, dispatcher, domain)
-    assert [m["response"] for m in dispatcher.messages] == [f"utter_{intent}"]
-    assert events == []
+    jsonschema.validate({"events": events}, RemoteAction.action_response_format_spec())
+    listen, turn = events
+
+    assert dispatcher.messages == []  # the rules answer the restated turn, not this action
+    assert listen == {**listen, "event": "action", "name": "action_listen"}
+    assert (turn["event"], turn["input_channel"]) == ("user", "slack")
+    assert turn["text"] == "quick one: we feel hopeless about the business case"
+    assert turn["parse_data"]["intent"] == {
+        "name": "barrier_evidence_business_case",
+        "confidence": 0.8,
+    }
+    assert [r["name"] for r in turn["parse_data"]["intent_ranking"]] == [
+        "barrier_evidence_business_case",
+        "greet",
+    ]
+    # no possible risk, so no second check; no empty fields, which Rasa would refuse
+    assert turn["parse_data"]["entities"] == [{**role, "extractor": "SpacyEntityExtractor"}]
+    assert turn["metadata"] == {"mode": "brief"}  # brief mode survives the check
 
 
-async def test_after_the_crisis_check_an_intent_without_its_own_reply_adds_nothing(
-    content_db, dispatcher, domain
-) -> None:
-    tracker = checked(("gibberish", 0.9))
-    await run(ActionAnswerAfterCrisisCheck(), tracker, dispatcher, domain)
-    assert dispatcher.messages == []
+async def test_after_the_crisis_check_an_unsure_turn_stays_unsure(dispatcher, domain) -> None:
+    tracker = checked(("nlu_fallback", 0.6), ("barrier_local_knowledge", 0.3))
+    _, turn = await run(ActionAnswerAfterCrisisCheck(), tracker, dispatcher, domain)
+    assert turn["parse_data"]["intent"]["name"] == "nlu_fallback"
+
+
+async def test_a_check_with_nothing_beneath_it_is_not_restated(dispatcher, domain) -> None:
+    assert await run(ActionAnswerAfterCrisisCheck(), checked(), dispatcher, domain) == []

@@ -98,6 +98,24 @@ def test_a_possible_risk_gets_the_short_check_and_its_button_the_full_reply(
     assert_full_crisis_answer(chat.text(check["buttons"][0]["payload"]))
 
 
+# Messages the matcher lets pass but the model finds worrying enough for the short check (its
+# crisis score is above the threshold); if retraining moves one below it, choose another.
+def test_after_the_short_check_a_barrier_still_gets_its_area(chat: Conversation) -> None:
+    # "ICB" is also a setting entity: entities other than the risk must not stop the check.
+    check, answer, _feedback = chat.say("honestly I've given up on getting the ICB to fund it")
+    assert_crisis_check(check)
+    assert answer["text"].startswith("This sounds like **Evidence base and business case**.")
+    assert "in **Evidence base and business case**" in chat.text("what should I watch out for?")
+
+
+def test_after_the_short_check_an_everyday_complaint_gets_its_usual_reply(
+    chat: Conversation,
+) -> None:
+    check, answer = chat.say("my back is killing me today")
+    assert_crisis_check(check)
+    assert answer["text"].startswith("That's outside what I can help with.")
+
+
 def test_the_short_check_works_with_the_action_server_down(stack_without_actions) -> None:
     [check, *_] = Conversation(stack_without_actions).say(POSSIBLE_RISK)
     assert_crisis_check(check)
