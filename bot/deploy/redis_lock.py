@@ -57,11 +57,15 @@ class RedisUrlLockStore(RedisLockStore):
                     stored = pipe.get(key)
                     lock = TicketLock.from_dict(json.loads(stored)) if stored else None
                     changed, result = change(lock)
+                    new = changed.dumps() if changed is not None else None
+                    if new == (stored.decode() if isinstance(stored, bytes) else stored):
+                        pipe.unwatch()  # nothing to write: a waiting replica only reads
+                        return result
                     pipe.multi()
-                    if changed is None:
+                    if new is None:
                         pipe.delete(key)
                     else:
-                        pipe.set(key, changed.dumps())
+                        pipe.set(key, new)
                     pipe.execute()
                     return result
                 except WatchError:

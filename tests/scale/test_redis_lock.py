@@ -64,3 +64,20 @@ def test_only_one_replica_at_a_time_answers_a_conversation() -> None:
     assert most_inside[0] == 1
     assert len(turns) == REPLICAS * 5
     assert replica_store(prefix).get_lock(conversation) is None
+
+
+def test_a_replica_waiting_for_its_turn_only_reads_the_lock() -> None:
+    prefix, conversation = f"test-{uuid.uuid4().hex}", "someone"
+    store = replica_store(prefix)
+    ticket = store.issue_ticket(conversation)
+    key = store.key_prefix + conversation
+    observer = replica_store(prefix).red.pipeline()
+    observer.watch(key)  # any write to the key, even of the same value, breaks the watch
+
+    for _ in range(10):
+        store.update_lock(conversation)  # what a waiting replica calls on every poll
+    observer.multi()
+    observer.get(key)
+    assert observer.execute() != [None]  # the watch held and the lock is there: only reads
+    store.cleanup(conversation, ticket)
+    assert store.get_lock(conversation) is None
