@@ -95,18 +95,20 @@ class CrisisGuard(GraphComponent, IntentClassifier):
                 _make_crisis(message, 1.0)
                 pattern_ids = list(dict.fromkeys(signal.pattern_id for signal in signals))
                 message.set(CRISIS_SIGNALS_KEY, pattern_ids, add_to_output=True)
-            elif self._needs_check(message):
-                _make_crisis(message, _model_crisis_confidence(message))
+            elif (score := self._check_score(message)) is not None:
+                _make_crisis(message, score)
                 _add_possible_risk(message)
         return messages
 
-    def _needs_check(self, message: Message) -> bool:
-        """The model's own crisis score passed the threshold, though crisis is not its answer."""
-        return (
-            self._check_threshold is not None
-            and (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != CRISIS_INTENT
-            and _model_crisis_confidence(message) >= self._check_threshold
-        )
+    def _check_score(self, message: Message) -> float | None:
+        """The model's own crisis score, when it earns the short check: it passed the threshold,
+        though crisis is not the model's answer."""
+        if self._check_threshold is None:
+            return None
+        if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == CRISIS_INTENT:
+            return None
+        score = _model_crisis_confidence(message)
+        return score if score >= self._check_threshold else None
 
 
 def _model_crisis_confidence(message: Message) -> float:
