@@ -25,14 +25,13 @@ from bot.content.render import numbered
 from bot.content.snapshot import ContentSnapshot, SnapshotCache
 from bot.domain import area_titles
 from bot.nlp.entities import settings_for
-from bot.replies import buttons, reply
+from bot.replies import buttons, meanings, reply
 from bot.safety import CRISIS_INTENT, POSSIBLE_RISK_ENTITY
 
 T = TypeVar("T")
 FIRST_ACTIONS = 3
 MORE_ACTIONS = 3
 BRIEF_PREFIX = re.compile(r"^\W*quick\s*(one|q|question)\b", re.IGNORECASE)
-BARRIER_PREFIX = "barrier_"
 ACTION_LISTEN = "action_listen"
 CONTENT = SnapshotCache()
 
@@ -243,7 +242,12 @@ class ActionStoreFeedback(Action):
 
 
 class ActionDefaultAskAffirmation(Action):
-    """When unsure, offers the likeliest areas as buttons, without naming one as the answer."""
+    """When unsure, offers the two likeliest meanings as buttons, without answering either.
+
+    Usually those are areas ("which area fits best?"). When the likeliest meaning is not a
+    barrier, as with "thanks, that helped" (thanks, or feedback?), the two likeliest meanings of
+    any kind are offered in the words of data/replies.yml, never areas the model barely chose.
+    """
 
     def name(self) -> str:
         return "action_default_ask_affirmation"
@@ -251,15 +255,16 @@ class ActionDefaultAskAffirmation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        ranking = tracker.latest_message.get("intent_ranking", [])
-        candidates = [r["name"] for r in ranking if r.get("name", "").startswith(BARRIER_PREFIX)][
-            :2
-        ]
         titles = area_titles(domain)
-        options = [
-            {"title": titles[name], "payload": f"/{name}"} for name in candidates if name in titles
+        offerable = {**meanings(), **titles}
+        ranking = [
+            r["name"]
+            for r in tracker.latest_message.get("intent_ranking", [])
+            if r.get("name") in offerable
         ]
-        dispatcher.utter_message(
-            text=reply("ask_affirmation"), buttons=options + buttons("none_of_these")
-        )
+        about_areas = not ranking or ranking[0] in titles
+        candidates = [name for name in ranking if name in titles] if about_areas else ranking
+        options = [{"title": offerable[name], "payload": f"/{name}"} for name in candidates[:2]]
+        text = reply("ask_affirmation" if about_areas else "ask_what_was_meant")
+        dispatcher.utter_message(text=text, buttons=options + buttons("none_of_these"))
         return []

@@ -25,3 +25,8 @@ def buttons(name: str) -> list[dict[str, str]]:
     """A fresh copy of a named button set, safe to extend."""
     found = _replies()["buttons"][name]
     return [dict(b) for b in found] if isinstance(found, list) else [dict(found)]
+
+
+def meanings() -> dict[str, str]:
+    """Intent to the words on its button, for the intents a clarifying question may offer."""
+    return dict(_replies()["meanings"])

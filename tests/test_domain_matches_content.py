@@ -5,6 +5,7 @@ import yaml
 from bot.content.bundle import read_bundle
 from bot.crisis_domain import CRISIS_DOMAIN, render_crisis_domain
 from bot.paths import PROJECT_ROOT
+from bot.replies import meanings
 
 BUNDLE = read_bundle()
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain" / "assistant.yml").read_text())
@@ -43,3 +44,11 @@ def test_each_menu_button_sends_the_intent_that_fills_its_area() -> None:
     slugs = [mappings[b["payload"].lstrip("/")] for b in buttons]
     assert slugs == [a.slug for a in BUNDLE.areas]
     assert all(intent.startswith("barrier_") for intent in mappings)
+
+
+def test_every_meaning_a_clarifying_question_offers_is_an_intent_that_is_not_an_area() -> None:
+    offered = set(meanings())
+    assert offered <= set(DOMAIN["intents"]), "data/replies.yml names an unknown intent"
+    assert not {name for name in offered if name.startswith("barrier_")}, (
+        "areas are offered by their titles in the area menu, not in `meanings`"
+    )

@@ -206,6 +206,26 @@ async def test_when_unsure_the_likeliest_areas_are_offered_without_naming_one(
     assert not any(title in message["text"] for title in ("Skills and training", "Local knowledge"))
 
 
+async def test_when_unsure_between_other_meanings_those_are_offered_in_plain_words(
+    content_db, dispatcher, domain
+) -> None:
+    ranking = [  # "thanks, that helped": thanks, or feedback?
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "thank", "confidence": 0.49},
+        {"name": "feedback_helpful", "confidence": 0.48},
+        {"name": "barrier_patient_expectations", "confidence": 0.01},
+    ]
+    tracker = make_tracker({}, intent="nlu_fallback", ranking=ranking)
+    await run(ActionDefaultAskAffirmation(), tracker, dispatcher, domain)
+    [message] = dispatcher.messages
+    assert [(b["title"], b["payload"]) for b in message["buttons"]] == [
+        ("Thanks", "/thank"),
+        ("That helped", "/feedback_helpful"),
+        ("None of these", "/deny"),
+    ]
+    assert "area" not in message["text"]
+
+
 def checked(*ranking: tuple[str, float], entities: list[dict] | None = None) -> Any:
     """A tracker after the crisis guard put `crisis` in front of the model's own ranking."""
     names = [{"name": "crisis", "confidence": 0.07}] + [
