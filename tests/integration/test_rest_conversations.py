@@ -74,6 +74,14 @@ def test_a_crisis_disclosure_gets_every_route_at_once(chat: Conversation) -> Non
     )
 
 
+def test_unsure_what_was_meant_straight_after_crisis_help_the_routes_come_again(
+    chat: Conversation,
+) -> None:
+    assert_full_crisis_answer(chat.text("my patient says she has a plan to end her life"))
+    [check] = chat.say("/nlu_fallback")  # as the model marks "what should I do?"
+    assert_crisis_check(check)
+
+
 def test_crisis_help_works_with_the_action_server_down(stack_without_actions) -> None:
     chat = Conversation(stack_without_actions)
     assert_full_crisis_answer(chat.text("I want to kill myself"))
