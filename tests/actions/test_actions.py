@@ -181,27 +181,30 @@ async def test_feedback_stores_area_verdict_and_channel_but_no_words(
     assert not any("Bloggs" in value for value in stored)
 
 
+async def asked_when_unsure(ranking: list[tuple[str, float]], dispatcher, domain) -> dict:
+    """The clarifying question for a message the model was unsure of."""
+    names = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    tracker = make_tracker({}, intent="nlu_fallback", ranking=names)
+    await run(ActionDefaultAskAffirmation(), tracker, dispatcher, domain)
+    [message] = dispatcher.messages
+    return message
+
+
 async def test_when_unsure_the_likeliest_areas_are_offered_without_naming_one(
     content_db, dispatcher, domain
 ) -> None:
     ranking = [
-        {"name": "nlu_fallback", "confidence": 0.5},
-        {"name": "barrier_skills_training", "confidence": 0.4},
-        {"name": "thank", "confidence": 0.3},
-        {"name": "barrier_local_knowledge", "confidence": 0.35},
-        {"name": "barrier_coordination_access", "confidence": 0.1},
+        ("nlu_fallback", 0.5),
+        ("barrier_skills_training", 0.4),
+        ("thank", 0.3),
+        ("barrier_local_knowledge", 0.35),
+        ("barrier_coordination_access", 0.1),
     ]
-    tracker = make_tracker({}, intent="nlu_fallback", ranking=ranking)
-    await run(ActionDefaultAskAffirmation(), tracker, dispatcher, domain)
-    [message] = dispatcher.messages
-    assert [b["title"] for b in message["buttons"]] == [
-        "Skills and training",
-        "Local knowledge",
-        "None of these",
-    ]
-    assert [b["payload"] for b in message["buttons"]][:2] == [
-        "/barrier_skills_training",
-        "/barrier_local_knowledge",
+    message = await asked_when_unsure(ranking, dispatcher, domain)
+    assert [(b["title"], b["payload"]) for b in message["buttons"]] == [
+        ("Skills and training", "/barrier_skills_training"),
+        ("Local knowledge", "/barrier_local_knowledge"),
+        ("None of these", "/deny"),
     ]
     assert not any(title in message["text"] for title in ("Skills and training", "Local knowledge"))
 
@@ -210,14 +213,12 @@ async def test_when_unsure_between_other_meanings_those_are_offered_in_plain_wor
     content_db, dispatcher, domain
 ) -> None:
     ranking = [  # "thanks, that helped": thanks, or feedback?
-        {"name": "nlu_fallback", "confidence": 0.45},
-        {"name": "thank", "confidence": 0.49},
-        {"name": "feedback_helpful", "confidence": 0.48},
-        {"name": "barrier_patient_expectations", "confidence": 0.01},
+        ("nlu_fallback", 0.45),
+        ("thank", 0.49),
+        ("feedback_helpful", 0.48),
+        ("barrier_patient_expectations", 0.01),
     ]
-    tracker = make_tracker({}, intent="nlu_fallback", ranking=ranking)
-    await run(ActionDefaultAskAffirmation(), tracker, dispatcher, domain)
-    [message] = dispatcher.messages
+    message = await asked_when_unsure(ranking, dispatcher, domain)
     assert [(b["title"], b["payload"]) for b in message["buttons"]] == [
         ("Thanks", "/thank"),
         ("That helped", "/feedback_helpful"),
