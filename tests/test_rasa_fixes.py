@@ -1,13 +1,20 @@
-"""bot/rasa_fixes.py makes two of Rasa's per-turn steps cheap and keeps their answers."""
+"""bot/rasa_fixes.py makes three of Rasa's per-turn costs small and keeps Rasa's answers."""
+
+import asyncio
+import gc
+from types import SimpleNamespace
 
 import pytest
+import rasa.core.run
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.core.utils import AvailableEndpoints
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.rasa_fixes import apply
+from bot.servers import latest_model
 
 VALID = {
     "events": [{"event": "slot", "name": "area", "value": "local-knowledge"}],
@@ -64,3 +71,17 @@ def test_unknown_event_names_keep_rasas_answers() -> None:
     assert Event.resolve_by_type("no-such-event", default=SlotSet) is SlotSet
     with pytest.raises(ValueError, match="Unknown event name"):
         Event.resolve_by_type("no-such-event")
+
+
+@pytest.mark.slow
+async def test_the_loaded_model_is_kept_out_of_full_garbage_collections() -> None:
+    apply()
+    app = SimpleNamespace(ctx=SimpleNamespace())
+    try:
+        agent = await rasa.core.run.load_agent_on_start(
+            str(latest_model()), AvailableEndpoints(), None, app, asyncio.get_running_loop()
+        )
+        assert agent.is_ready() and app.ctx.agent is agent
+        assert gc.get_freeze_count() > 100_000  # the model's objects, skipped from now on
+    finally:
+        gc.unfreeze()
