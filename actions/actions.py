@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.interfaces import ACTION_LISTEN_NAME
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -32,7 +33,6 @@ T = TypeVar("T")
 FIRST_ACTIONS = 3
 MORE_ACTIONS = 3
 BRIEF_PREFIX = re.compile(r"^\W*quick\s*(one|q|question)\b", re.IGNORECASE)
-ACTION_LISTEN = "action_listen"
 CONTENT = SnapshotCache()
 
 
@@ -220,7 +220,10 @@ class ActionAnswerAfterCrisisCheck(Action):
         restated = UserUttered(
             message.get("text"), parse_data, input_channel=tracker.get_latest_input_channel()
         )
-        return [ActionExecuted(ACTION_LISTEN), {**restated, "metadata": message.get("metadata")}]
+        return [
+            ActionExecuted(ACTION_LISTEN_NAME),
+            {**restated, "metadata": message.get("metadata")},
+        ]
 
 
 class ActionStoreFeedback(Action):

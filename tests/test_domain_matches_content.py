@@ -4,11 +4,11 @@ import yaml
 
 from bot.content.bundle import read_bundle
 from bot.crisis_domain import CRISIS_DOMAIN, render_crisis_domain
-from bot.paths import PROJECT_ROOT
+from bot.domain import DOMAIN_DIR
 from bot.replies import meanings
 
 BUNDLE = read_bundle()
-DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain" / "assistant.yml").read_text())
+DOMAIN = yaml.safe_load((DOMAIN_DIR / "assistant.yml").read_text())
 
 
 def test_the_crisis_reply_is_generated_from_crisis_yml() -> None:
