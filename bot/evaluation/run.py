@@ -61,6 +61,8 @@ PROVENANCE = {
 BLIND = {"D", "E", "F", "G", "H", "I"}
 # A second annotator's labels, to show how far two careful people agree (a ceiling).
 SECOND_ANNOTATOR = {
+    "A": PROJECT_ROOT / "tests" / "nlu" / "heldout_a.second_annotator.txt",
+    "B": EVAL_DIR / "heldout_b.second_annotator.txt",
     "C": EVAL_DIR / "heldout_c.second_annotator.txt",
     "D": EVAL_DIR / "blind" / "heldout_d.second_annotator.txt",
     "E": EVAL_DIR / "blind" / "heldout_e.second_annotator.txt",
