@@ -1,5 +1,6 @@
 """Per-label precision, recall and F1, and the confusion matrix, from (expected, predicted) pairs."""
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -83,8 +84,10 @@ class Paired:
     """Two classifiers on the same messages. Only the messages where exactly one is right tell
     them apart; the exact McNemar test asks how likely so lopsided a split is by chance."""
 
+    both_right: int
     only_first_right: int
     only_second_right: int
+    both_wrong: int
 
     @property
     def p_value(self) -> float:
@@ -92,12 +95,54 @@ class Paired:
         discordant = self.only_first_right + self.only_second_right
         return 1.0 if discordant == 0 else binomtest(self.only_first_right, discordant).pvalue
 
+    def difference_interval(self, confidence: float = 0.95) -> tuple[float, float]:
+        """Where the first's accuracy minus the second's plausibly lies: "by how much" with the
+        uncertainty a set of this size leaves. Newcombe's square-and-add interval for paired
+        proportions (his method 10), which keeps its coverage near 100% accuracy, where ours is."""
+        total = self.both_right + self.only_first_right + self.only_second_right + self.both_wrong
+        first_right = self.both_right + self.only_first_right
+        second_right = self.both_right + self.only_second_right
+        first, second = first_right / total, second_right / total
+        low1, high1 = _wilson(first_right, total, confidence)
+        low2, high2 = _wilson(second_right, total, confidence)
+        phi = self._continuity_corrected_phi(total, first_right, second_right)
+        below = math.sqrt(
+            (first - low1) ** 2
+            + (high2 - second) ** 2
+            - 2 * phi * (first - low1) * (high2 - second)
+        )
+        above = math.sqrt(
+            (second - low2) ** 2
+            + (high1 - first) ** 2
+            - 2 * phi * (second - low2) * (high1 - first)
+        )
+        return first - second - below, first - second + above
+
+    def _continuity_corrected_phi(self, total: int, first_right: int, second_right: int) -> float:
+        """The correlation between the two classifiers' rightness, as Newcombe corrects it."""
+        margins = first_right * (total - first_right) * second_right * (total - second_right)
+        if margins == 0:
+            return 0.0
+        cross = self.both_right * self.both_wrong - self.only_first_right * self.only_second_right
+        if cross > total / 2:
+            cross -= total / 2
+        elif cross >= 0:
+            cross = 0
+        return cross / math.sqrt(margins)
+
+
+def _wilson(successes: int, total: int, confidence: float) -> tuple[float, float]:
+    interval = binomtest(successes, total).proportion_ci(confidence, method="wilson")
+    return interval.low, interval.high
+
 
 def paired(first: Scores, second: Scores) -> Paired:
     if first.expected != second.expected:
         raise ValueError("A paired comparison needs both classifiers scored on the same messages.")
     rows = list(zip(first.expected, first.predicted, second.predicted, strict=True))
     return Paired(
+        both_right=sum(a == e == b for e, a, b in rows),
         only_first_right=sum(a == e != b for e, a, b in rows),
         only_second_right=sum(b == e != a for e, a, b in rows),
+        both_wrong=sum(a != e != b for e, a, b in rows),
     )

@@ -29,6 +29,13 @@ def agreement_counts(ours: Scores, peer: Scores) -> str:
     )
 
 
+def margin(ours: Scores, peer: Scores) -> str:
+    """By how much our accuracy beats the peer's, and how far a set of this size pins it down."""
+    low, high = paired(ours, peer).difference_interval()
+    points = 100 * (ours.accuracy - peer.accuracy)
+    return f"{points:+.1f} points (95% interval {100 * low:+.1f} to {100 * high:+.1f})"
+
+
 def error_ratio(peer: Scores, ours: Scores) -> str:
     """How many times more messages the peer misplaces than we do."""
     if ours.misplaced == 0:
@@ -87,10 +94,9 @@ class Report:
                     f"  a second annotator agrees with the set's own labels on {pct(self.agreement[key].accuracy)}"
                 )
             for peer, scores in self.peers.items():
-                margin = 100 * (top.accuracy - scores[key].accuracy)
                 lines.append(
-                    f"  vs {peer}: {pct(scores[key].accuracy)}; our top choice is {margin:+.1f} "
-                    f"points; the peer misplaces {error_ratio(scores[key], top)} as many messages "
+                    f"  vs {peer}: {pct(scores[key].accuracy)}; our top choice is "
+                    f"{margin(top, scores[key])}; the peer misplaces {error_ratio(scores[key], top)} as many messages "
                     f"as ours ({agreement_counts(top, scores[key])})"
                 )
             if key in self.agreement:
@@ -130,7 +136,10 @@ class Report:
         ]
         for peer, scores in self.peers.items():
             theirs = kept(scores[key], agreed)
-            lines.append(f"    vs {peer}: {pct(theirs.accuracy)}; {agreement_counts(ours, theirs)}")
+            lines.append(
+                f"    vs {peer}: {pct(theirs.accuracy)}; ours {margin(ours, theirs)}; "
+                f"{agreement_counts(ours, theirs)}"
+            )
         return lines
 
     def _pooled_comparison(self, keys: list[str], title: str) -> list[str]:
@@ -145,7 +154,8 @@ class Report:
         for peer, scores in self.peers.items():
             theirs = pooled(scores[k] for k in keys)
             lines.append(
-                f"  vs {peer}: misplaces {theirs.misplaced}; {agreement_counts(ours, theirs)}"
+                f"  vs {peer}: misplaces {theirs.misplaced}; ours {margin(ours, theirs)}; "
+                f"{agreement_counts(ours, theirs)}"
             )
         return lines
 

@@ -6,7 +6,7 @@ import pytest
 
 from bot.content.bundle import read_bundle
 from bot.domain import area_slugs, load_domain
-from bot.evaluation.metrics import Scores, paired, pooled
+from bot.evaluation.metrics import Paired, Scores, paired, pooled
 from bot.evaluation.model import Parsed, as_parsed
 from bot.evaluation.peers import GuideKeywordPeer, TfidfLogisticPeer
 from bot.evaluation.report import Report
@@ -32,11 +32,36 @@ def test_a_paired_comparison_counts_only_the_messages_where_one_is_right() -> No
     second = Scores(expected, ("b",) * 10 + ("a",) * 2 + ("b", "b", "a"))
     comparison = paired(first, second)
     assert (comparison.only_first_right, comparison.only_second_right) == (10, 1)
+    assert (comparison.both_right, comparison.both_wrong) == (3, 1)
     # exact two-sided binomial: 2 * P(X <= 1), X ~ Bin(11, 1/2) = 2 * 12 / 2048
     assert comparison.p_value == pytest.approx(24 / 2048)
     assert paired(first, first).p_value == 1.0
     with pytest.raises(ValueError, match="same messages"):
         paired(first, Scores((*expected[:-1], "a"), first.predicted))
+
+
+def test_the_margin_interval_matches_a_published_worked_example() -> None:
+    # Fagerland, Lydersen and Laake, Statistical Analysis of Contingency Tables (2017), ch. 8:
+    # the paired table [[59, 6], [16, 80]] gives -0.0621 (95% CI -0.1186 to -0.0046).
+    low, high = Paired(
+        both_right=59, only_first_right=6, only_second_right=16, both_wrong=80
+    ).difference_interval()
+    assert (low, high) == (pytest.approx(-0.1186, abs=5e-5), pytest.approx(-0.0046, abs=5e-5))
+
+
+def test_the_margin_interval_straddles_zero_only_when_the_set_cannot_tell_the_two_apart() -> None:
+    even = Paired(both_right=180, only_first_right=4, only_second_right=4, both_wrong=12)
+    low, high = even.difference_interval()
+    assert low < 0 < high and low == pytest.approx(-high)
+    lopsided = Paired(both_right=180, only_first_right=15, only_second_right=1, both_wrong=4)
+    assert lopsided.difference_interval()[0] > 0
+
+    # a bigger set with the same proportions pins the margin down more tightly
+    def width(p: Paired) -> float:
+        low, high = p.difference_interval()
+        return high - low
+
+    assert width(Paired(1800, 40, 40, 120)) < width(even) / 3
 
 
 def test_pooled_sets_score_as_one() -> None:
@@ -91,9 +116,12 @@ def test_the_summary_compares_each_set_and_the_never_read_sets_together(tmp_path
     assert "  vs peer: 75.0%; our top choice is +25.0 points" in lines[1]
     assert "only ours right on 1, only the peer on 0, exact McNemar test p = 1" in lines[1]
     assert lines[4] == "All held-out sets together (A, D; 8 messages): our top choice misplaces 1"
-    assert lines[5].startswith("  vs peer: misplaces 4; only ours right on 3, only the peer on 0")
+    assert lines[5].startswith("  vs peer: misplaces 4; ours +37.5 points (95% interval ")
+    assert lines[5].endswith(
+        "only ours right on 3, only the peer on 0, exact McNemar test p = 0.25"
+    )
     assert lines[6] == "The never-read sets together (D; 4 messages): our top choice misplaces 1"
-    assert lines[7].startswith("  vs peer: misplaces 3; only ours right on 2, only the peer on 0")
+    assert lines[7].startswith("  vs peer: misplaces 3; ours +50.0 points (95% interval ")
 
 
 def test_the_summary_also_compares_on_the_messages_both_annotators_label_alike(
@@ -108,7 +136,8 @@ def test_the_summary_also_compares_on_the_messages_both_annotators_label_alike(
     report = Report(tmp_path, default, [default], {"peer": peer}, agreement=agreement)
     lines = report.summary().splitlines()
     assert lines[3] == "  where both annotators agree (3 messages): our top choice 100.0%"
-    assert lines[4].startswith("    vs peer: 33.3%; only ours right on 2, only the peer on 0")
+    assert lines[4].startswith("    vs peer: 33.3%; ours +66.7 points (95% interval ")
+    assert lines[4].endswith("only ours right on 2, only the peer on 0, exact McNemar test p = 0.5")
 
 
 def test_after_the_short_crisis_check_a_parse_is_scored_on_the_answer_beneath_it() -> None:
