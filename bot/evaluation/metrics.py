@@ -95,17 +95,31 @@ class Paired:
         discordant = self.only_first_right + self.only_second_right
         return 1.0 if discordant == 0 else binomtest(self.only_first_right, discordant).pvalue
 
+    @property
+    def messages(self) -> int:
+        return self.both_right + self.only_first_right + self.only_second_right + self.both_wrong
+
+    @property
+    def first_right(self) -> int:
+        return self.both_right + self.only_first_right
+
+    @property
+    def second_right(self) -> int:
+        return self.both_right + self.only_second_right
+
+    @property
+    def difference(self) -> float:
+        """The first's accuracy minus the second's."""
+        return (self.only_first_right - self.only_second_right) / self.messages
+
     def difference_interval(self, confidence: float = 0.95) -> tuple[float, float]:
-        """Where the first's accuracy minus the second's plausibly lies: "by how much" with the
-        uncertainty a set of this size leaves. Newcombe's square-and-add interval for paired
-        proportions (his method 10), which keeps its coverage near 100% accuracy, where ours is."""
-        total = self.both_right + self.only_first_right + self.only_second_right + self.both_wrong
-        first_right = self.both_right + self.only_first_right
-        second_right = self.both_right + self.only_second_right
-        first, second = first_right / total, second_right / total
-        low1, high1 = _wilson(first_right, total, confidence)
-        low2, high2 = _wilson(second_right, total, confidence)
-        phi = self._continuity_corrected_phi(total, first_right, second_right)
+        """Where `difference` plausibly lies: "by how much" with the uncertainty a set of this
+        size leaves. Newcombe's square-and-add interval for paired proportions (his method 10),
+        which keeps its coverage near 100% accuracy, where ours is."""
+        first, second = self.first_right / self.messages, self.second_right / self.messages
+        low1, high1 = _wilson(self.first_right, self.messages, confidence)
+        low2, high2 = _wilson(self.second_right, self.messages, confidence)
+        phi = self._continuity_corrected_phi()
         below = math.sqrt(
             (first - low1) ** 2
             + (high2 - second) ** 2
@@ -116,16 +130,18 @@ class Paired:
             + (high1 - first) ** 2
             - 2 * phi * (second - low2) * (high1 - first)
         )
-        return first - second - below, first - second + above
+        return self.difference - below, self.difference + above
 
-    def _continuity_corrected_phi(self, total: int, first_right: int, second_right: int) -> float:
+    def _continuity_corrected_phi(self) -> float:
         """The correlation between the two classifiers' rightness, as Newcombe corrects it."""
-        margins = first_right * (total - first_right) * second_right * (total - second_right)
+        first_wrong = self.messages - self.first_right
+        second_wrong = self.messages - self.second_right
+        margins = self.first_right * first_wrong * self.second_right * second_wrong
         if margins == 0:
             return 0.0
         cross = self.both_right * self.both_wrong - self.only_first_right * self.only_second_right
-        if cross > total / 2:
-            cross -= total / 2
+        if cross > self.messages / 2:
+            cross -= self.messages / 2
         elif cross >= 0:
             cross = 0
         return cross / math.sqrt(margins)

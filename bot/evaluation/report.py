@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from bot.evaluation.metrics import Scores, kept, paired, pooled
+from bot.evaluation.metrics import Paired, Scores, kept, paired, pooled
 from bot.evaluation.plots import short
 
 BARRIER_PREFIX = "barrier_"
@@ -20,20 +20,21 @@ def caught(result: dict) -> str:
     return f"{hits}/{result['disclosures']} ({pct(hits / result['disclosures'])})"
 
 
-def agreement_counts(ours: Scores, peer: Scores) -> str:
+def agreement_counts(comparison: Paired) -> str:
     """Where exactly one of the two is right, and whether that split could be chance."""
-    comparison = paired(ours, peer)
     return (
         f"only ours right on {comparison.only_first_right}, only the peer on "
         f"{comparison.only_second_right}, exact McNemar test p = {comparison.p_value:.3g}"
     )
 
 
-def margin(ours: Scores, peer: Scores) -> str:
+def margin(comparison: Paired) -> str:
     """By how much our accuracy beats the peer's, and how far a set of this size pins it down."""
-    low, high = paired(ours, peer).difference_interval()
-    points = 100 * (ours.accuracy - peer.accuracy)
-    return f"{points:+.1f} points (95% interval {100 * low:+.1f} to {100 * high:+.1f})"
+    low, high = comparison.difference_interval()
+    return (
+        f"{100 * comparison.difference:+.1f} points "
+        f"(95% interval {100 * low:+.1f} to {100 * high:+.1f})"
+    )
 
 
 def error_ratio(peer: Scores, ours: Scores) -> str:
@@ -94,10 +95,11 @@ class Report:
                     f"  a second annotator agrees with the set's own labels on {pct(self.agreement[key].accuracy)}"
                 )
             for peer, scores in self.peers.items():
+                comparison = paired(top, scores[key])
                 lines.append(
                     f"  vs {peer}: {pct(scores[key].accuracy)}; our top choice is "
-                    f"{margin(top, scores[key])}; the peer misplaces {error_ratio(scores[key], top)} as many messages "
-                    f"as ours ({agreement_counts(top, scores[key])})"
+                    f"{margin(comparison)}; the peer misplaces {error_ratio(scores[key], top)} as many messages "
+                    f"as ours ({agreement_counts(comparison)})"
                 )
             if key in self.agreement:
                 lines += self._where_annotators_agree(key)
@@ -136,9 +138,10 @@ class Report:
         ]
         for peer, scores in self.peers.items():
             theirs = kept(scores[key], agreed)
+            comparison = paired(ours, theirs)
             lines.append(
-                f"    vs {peer}: {pct(theirs.accuracy)}; ours {margin(ours, theirs)}; "
-                f"{agreement_counts(ours, theirs)}"
+                f"    vs {peer}: {pct(theirs.accuracy)}; ours {margin(comparison)}; "
+                f"{agreement_counts(comparison)}"
             )
         return lines
 
@@ -153,9 +156,10 @@ class Report:
         ]
         for peer, scores in self.peers.items():
             theirs = pooled(scores[k] for k in keys)
+            comparison = paired(ours, theirs)
             lines.append(
-                f"  vs {peer}: misplaces {theirs.misplaced}; ours {margin(ours, theirs)}; "
-                f"{agreement_counts(ours, theirs)}"
+                f"  vs {peer}: misplaces {theirs.misplaced}; ours {margin(comparison)}; "
+                f"{agreement_counts(comparison)}"
             )
         return lines
 
