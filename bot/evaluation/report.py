@@ -57,6 +57,7 @@ class Report:
     _crisis: list[tuple[str, dict, dict, dict, bool]] = field(default_factory=list)
     _oos: Scores | None = None
     _oos_checks: int = 0
+    _short_replies: tuple[int, int, int] | None = None  # messages, full crisis replies, checks
 
     def crisis(
         self, label: str, matcher: dict, nlu: dict, with_check: dict, blind: bool = False
@@ -66,6 +67,10 @@ class Report:
 
     def out_of_scope(self, scores: Scores, checks: int) -> None:
         self._oos, self._oos_checks = scores, checks
+
+    def short_replies(self, messages: int, full_replies: int, checks: int) -> None:
+        """Ordinary short turns ("a bit", "cheers"): any crisis help shown on them is a false alarm."""
+        self._short_replies = (messages, full_replies, checks)
 
     def cross_validation(self, intent_report: dict) -> None:
         rows = [
@@ -121,7 +126,16 @@ class Report:
                 f"Out of scope and clinical questions answered without a recommendation: {pct(handled)}; "
                 f"short crisis check shown first on {self._oos_checks}/{len(self._oos.predicted)}"
             )
+        if self._short_replies:
+            lines.append(self._short_replies_line())
         return "\n".join(lines)
+
+    def _short_replies_line(self) -> str:
+        messages, full_replies, checks = self._short_replies
+        return (
+            f"Short conversational replies, none a disclosure: the full crisis reply on "
+            f"{full_replies}/{messages}, the short check on {checks}/{messages}"
+        )
 
     def _checks(self, key: str) -> str:
         parsed = self.default.parsed[key]
@@ -182,6 +196,7 @@ class Report:
             ),
             self._crisis_section(),
             self._oos_section(),
+            self._short_replies_section(),
             *self.sections,
             self._misses(),
         ]
@@ -297,6 +312,15 @@ class Report:
             "| expected | messages | exact intent | no area recommended |\n|---|---|---|---|\n"
             + "\n".join(rows)
             + "\n"
+        )
+
+    def _short_replies_section(self) -> str:
+        if not self._short_replies:
+            return ""
+        return (
+            "## Short conversational replies\n\nA separate writer's everyday short turns (answers "
+            'to "Was this helpful?", asides, idioms, sign-offs), none a disclosure and none a '
+            f"training example, never shown here. {self._short_replies_line()}.\n"
         )
 
     def _held_out_sets(self) -> str:

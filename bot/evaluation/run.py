@@ -87,9 +87,12 @@ CRISIS_SETS = {
     "seventh set (a separate writer's, first scored with the short check unchanged)": (
         EVAL_DIR / "blind6"
     ),
+    "eighth set (a separate writer's, first scored after short partial replies were taught)": (
+        EVAL_DIR / "blind7"
+    ),
 }
 # Crisis sets whose messages the report never shows: none of them has been read.
-BLIND_CRISIS_SETS = {EVAL_DIR / "blind4", EVAL_DIR / "blind5", EVAL_DIR / "blind6"}
+BLIND_CRISIS_SETS = {EVAL_DIR / f"blind{n}" for n in (4, 5, 6, 7)}
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,7 @@ def main() -> int:
             label, *crisis_results(default.slug, folder), blind=folder in BLIND_CRISIS_SETS
         )
     report.out_of_scope(*out_of_scope_results(default.slug))
+    report.short_replies(*short_reply_results(default.slug))
     report.cross_validation(cross_validation())
     path = report.write(datetime.now(timezone.utc), os.cpu_count() or 0, time.monotonic() - started)
     print("\n" + report.summary())
@@ -247,3 +251,23 @@ def out_of_scope_results(slug: str) -> tuple[Scores, int]:
     )
     scores = Scores(tuple(i for _, i in examples), tuple(p.intent for p in parsed))
     return scores, sum(p.crisis_check for p in parsed)
+
+
+def short_reply_results(slug: str) -> tuple[int, int, int]:
+    """Everyday short turns the model was not trained on: how many, and how many got the full
+    crisis reply or the short check (each one a false alarm)."""
+    texts = untaught(lines(EVAL_DIR / "short_replies.txt"))
+    parsed = parse_all(RESULTS / "models" / f"{slug}.tar.gz", texts, "short replies")
+    full_replies = sum(p.intent == CRISIS_INTENT for p in parsed)
+    return len(texts), full_replies, sum(p.crisis_check for p in parsed)
+
+
+def untaught(texts: list[str]) -> list[str]:
+    """The texts no training example matches, whatever their case or end punctuation: a short
+    reply such as "cheers" may well be one, and would say nothing about new wording."""
+    taught = {_comparable(text) for text, _ in labelled(DATA_DIR / "nlu")}
+    return [text for text in texts if _comparable(text) not in taught]
+
+
+def _comparable(text: str) -> str:
+    return text.lower().strip(" .,!?")

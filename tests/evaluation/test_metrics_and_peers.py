@@ -10,7 +10,7 @@ from bot.evaluation.metrics import Paired, Scores, paired, pooled
 from bot.evaluation.model import Parsed, as_parsed
 from bot.evaluation.peers import GuideKeywordPeer, TfidfLogisticPeer
 from bot.evaluation.report import Report
-from bot.evaluation.run import VariantResult
+from bot.evaluation.run import VariantResult, untaught
 
 
 def test_precision_recall_and_f1_match_a_hand_count() -> None:
@@ -180,4 +180,19 @@ def test_the_crisis_summary_counts_the_full_reply_and_the_check_apart(tmp_path: 
         "Crisis, new set: matcher alone caught 6/10 (60.0%), 1/10 false alarms; full reply "
         "8/10 (80.0%), 2 false alarms; with the short check 10/10 (100.0%), 5 look-alikes "
         "shown crisis help"
+    )
+
+
+def test_short_replies_are_scored_only_where_no_training_example_matches() -> None:
+    new = "is there a version of this for wrists"
+    assert untaught(["Yes!", "NO THANKS", new]) == [new]
+
+
+def test_the_summary_counts_crisis_help_on_short_replies_as_false_alarms(tmp_path: Path) -> None:
+    default = variant({"A": Scores(("a",), ("a",))})
+    report = Report(tmp_path, default, [default], {})
+    report.short_replies(95, 1, 3)
+    assert report.summary().splitlines()[-1] == (
+        "Short conversational replies, none a disclosure: the full crisis reply on 1/95, "
+        "the short check on 3/95"
     )
