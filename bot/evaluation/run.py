@@ -87,7 +87,7 @@ CRISIS_SETS = {
     "seventh set (a separate writer's, first scored with the short check unchanged)": (
         EVAL_DIR / "blind6"
     ),
-    "eighth set (a separate writer's, first scored after short partial replies were taught)": (
+    "eighth set (a separate writer's, first scored on this model and on a change since reverted)": (
         EVAL_DIR / "blind7"
     ),
 }
