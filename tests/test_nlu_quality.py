@@ -12,7 +12,7 @@ import pytest
 from bot.domain import area_slugs, load_domain
 from bot.evaluation.data import labelled
 from bot.evaluation.metrics import Scores
-from bot.evaluation.model import parse_all
+from bot.evaluation.model import load_model, parse_all
 from bot.evaluation.run import BLIND, HELD_OUT, RESERVED_HELD_OUT
 from bot.paths import PROJECT_ROOT
 from bot.servers import latest_model
@@ -33,7 +33,7 @@ def held_out() -> tuple[list[str], Scores]:
     """The held-out texts and how the trained model placed them."""
     pairs = examples()
     texts = [text for text, _ in pairs]
-    parsed = parse_all(latest_model(), texts, "held-out")
+    parsed = parse_all(load_model(latest_model()), texts, "held-out")
     return texts, Scores(tuple(i for _, i in pairs), tuple(p.intent for p in parsed))
 
 

@@ -21,10 +21,14 @@ class Parsed:
     crisis_check: bool  # the short crisis check came first (the model's crisis score was high)
 
 
-def parse_all(model_path: Path, texts: list[str], label: str = "parsing") -> list[Parsed]:
-    """Every text through the model's NLU, with a progress bar on the terminal."""
+def load_model(model_path: Path) -> Agent:
+    """A trained model, loaded once for all the sets it parses (a load takes seconds)."""
     configure_structlog(logging.WARNING)  # Rasa logs every parse at debug level otherwise
-    agent = Agent.load(str(model_path))
+    return Agent.load(str(model_path))
+
+
+def parse_all(agent: Agent, texts: list[str], label: str = "parsing") -> list[Parsed]:
+    """Every text through the model's NLU, with a progress bar on the terminal."""
 
     async def parse() -> list[dict]:
         return [await agent.parse_message(text) for text in tqdm(texts, desc=label, leave=False)]

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from rasa.core.agent import Agent
+
 from bot.content.bundle import read_bundle
 from bot.domain import area_slugs, load_domain
 from bot.evaluation.data import BARRIER_PREFIX, annotations, labelled, lines
 from bot.evaluation.metrics import Scores
-from bot.evaluation.model import Parsed, parse_all
+from bot.evaluation.model import Parsed, load_model, parse_all
 from bot.evaluation.peers import GuideKeywordPeer, TfidfLogisticPeer
 from bot.evaluation.plots import confidence_histogram_png, confusion_matrix_png
 from bot.evaluation.report import Report
@@ -114,8 +116,9 @@ class VariantResult:
 
 def score_variant(variant, held_out: dict[str, list[tuple[str, str]]]) -> VariantResult:
     model, seconds = trained_model(variant, RESULTS / "models")
+    agent = load_model(model)
     texts = {key: [text for text, _ in examples] for key, examples in held_out.items()}
-    parsed = {key: parse_all(model, texts[key], f"{variant.slug} on {key}") for key in held_out}
+    parsed = {key: parse_all(agent, texts[key], f"{variant.slug} on {key}") for key in held_out}
     scores = {
         key: Scores(tuple(i for _, i in examples), tuple(p.intent for p in parsed[key]))
         for key, examples in held_out.items()
@@ -204,12 +207,11 @@ def main() -> int:
         confidence_histogram_png(
             right, wrong, f"Confidence, held-out {key}", RESULTS / f"confidence-{key}.png"
         )
+    agent = load_model(RESULTS / "models" / f"{default.slug}.tar.gz")
     for label, folder in CRISIS_SETS.items():
-        report.crisis(
-            label, *crisis_results(default.slug, folder), blind=folder in BLIND_CRISIS_SETS
-        )
-    report.out_of_scope(*out_of_scope_results(default.slug))
-    report.short_replies(*short_reply_results(default.slug))
+        report.crisis(label, *crisis_results(agent, folder), blind=folder in BLIND_CRISIS_SETS)
+    report.out_of_scope(*out_of_scope_results(agent))
+    report.short_replies(*short_reply_results(agent))
     report.cross_validation(cross_validation())
     path = report.write(datetime.now(timezone.utc), os.cpu_count() or 0, time.monotonic() - started)
     print("\n" + report.summary())
@@ -217,16 +219,15 @@ def main() -> int:
     return 0
 
 
-def crisis_results(slug: str, folder: Path) -> tuple[dict, dict, dict]:
+def crisis_results(agent: Agent, folder: Path) -> tuple[dict, dict, dict]:
     """Recall on disclosures and false alarms on look-alikes: the matcher alone, the whole NLU's
     full crisis reply, and any crisis help (the full reply or the short check)."""
     matcher = load_matcher()
     disclosures = lines(folder / "crisis_disclosures.txt")
     lookalikes = lines(folder / "crisis_lookalikes.txt")
-    model = RESULTS / "models" / f"{slug}.tar.gz"
     parsed = {
-        "disclosures": parse_all(model, disclosures, "crisis disclosures"),
-        "lookalikes": parse_all(model, lookalikes, "crisis look-alikes"),
+        "disclosures": parse_all(agent, disclosures, "crisis disclosures"),
+        "lookalikes": parse_all(agent, lookalikes, "crisis look-alikes"),
     }
     by_nlu = {key: [p.intent == CRISIS_INTENT for p in ps] for key, ps in parsed.items()}
     with_check = {
@@ -252,21 +253,19 @@ def crisis_results(slug: str, folder: Path) -> tuple[dict, dict, dict]:
     return outcome(by_matcher), outcome(by_nlu), outcome(with_check)
 
 
-def out_of_scope_results(slug: str) -> tuple[Scores, int]:
+def out_of_scope_results(agent: Agent) -> tuple[Scores, int]:
     """How out-of-scope and clinical questions are answered, and how many got the crisis check."""
     examples = labelled(EVAL_DIR / "out_of_scope.yml")
-    parsed = parse_all(
-        RESULTS / "models" / f"{slug}.tar.gz", [t for t, _ in examples], "out of scope"
-    )
+    parsed = parse_all(agent, [t for t, _ in examples], "out of scope")
     scores = Scores(tuple(i for _, i in examples), tuple(p.intent for p in parsed))
     return scores, sum(p.crisis_check for p in parsed)
 
 
-def short_reply_results(slug: str) -> tuple[int, int, int]:
+def short_reply_results(agent: Agent) -> tuple[int, int, int]:
     """Everyday short turns the model was not trained on: how many, and how many got the full
     crisis reply or the short check (each one a false alarm)."""
     texts = untaught(lines(EVAL_DIR / "short_replies.txt"))
-    parsed = parse_all(RESULTS / "models" / f"{slug}.tar.gz", texts, "short replies")
+    parsed = parse_all(agent, texts, "short replies")
     full_replies = sum(p.intent == CRISIS_INTENT for p in parsed)
     return len(texts), full_replies, sum(p.crisis_check for p in parsed)
 
