@@ -1,5 +1,4 @@
-"""MiniLMIntentClassifier: really fine-tuned, persisted, loaded, deterministic, blended, and
-averaged over seeds."""
+"""MiniLMIntentClassifier: really fine-tuned, persisted, loaded, deterministic, and blended."""
 
 from __future__ import annotations
 
@@ -104,21 +103,6 @@ def test_two_trainings_give_the_same_model_and_leave_random_state_alone(
     assert rankings(again, *UNSEEN) == rankings(classifier, *UNSEEN)
 
 
-def test_an_ensemble_averages_models_from_consecutive_seeds_and_loads_as_trained(
-    tmp_path: Path, classifier: MiniLMIntentClassifier
-) -> None:
-    ensemble = trained(tmp_path / "ensemble", ensemble_size=2)
-    first, second = (member.predict(UNSEEN) for member in ensemble.model.members)
-    # the first member is the single seed-42 model; the second, from seed 43, is another model
-    np.testing.assert_array_equal(first, classifier.model.predict(UNSEEN))
-    assert not np.allclose(first, second)
-    np.testing.assert_allclose(ensemble.model.predict(UNSEEN), (first + second) / 2, rtol=1e-6)
-    loaded = MiniLMIntentClassifier.load(
-        ensemble.config, ensemble._model_storage, ensemble._resource, CONTEXT
-    )
-    assert rankings(loaded, *UNSEEN) == rankings(ensemble, *UNSEEN)
-
-
 def test_blends_its_probabilities_with_the_previous_classifiers_ranking(
     classifier: MiniLMIntentClassifier,
 ) -> None:
@@ -168,7 +152,6 @@ def test_empty_text_and_an_untrained_model_leave_messages_alone(
         {"previous_share": 1.0},
         {"previous_share": -0.1},
         {"epochs": 0},
-        {"ensemble_size": 0},
         {"batch_size": 2.5},
         {"learning_rate": 0},
         {"model_path": "/nonexistent/minilm"},

@@ -5,10 +5,6 @@ sentence embeddings) and intent classifier (our linear SVM; MiniLM fine-tuned on
 the two blended, as config.yml has it; or Rasa's DIET as Signpost first used it). The report
 shows config.yml's own pipeline first, then each classifier alone and DIET, with and without
 MiniLM features (the fine-tuned classifier reads the text itself, so it is run once).
-
-When config.yml averages several fine-tuned models (a seed ensemble), the compared variants
-fine-tune one, as the ensemble's gain is shown once, against the same blend with one seed:
-each model in an ensemble costs a full fine-tune.
 """
 
 import copy
@@ -23,7 +19,6 @@ CONFIG = PROJECT_ROOT / "config.yml"
 MINILM = "bot.nlp.sentence_embeddings.MiniLMFeaturizer"
 LINEAR = "bot.nlp.linear_intents.LinearIntentClassifier"
 FINE_TUNED = "bot.nlp.minilm_intents.MiniLMIntentClassifier"
-ENSEMBLE_SIZE = "ensemble_size"
 # DIET as Signpost's first default config had it (two 128-wide transformer layers).
 DIET = {
     "name": "DIETClassifier",
@@ -37,14 +32,12 @@ DIET = {
 FEATURES = {False: ("spaCy pipeline", "spacy"), True: ("spaCy pipeline + MiniLM", "spacy-minilm")}
 CLASSIFIERS = {
     "blend": "linear SVM + fine-tuned MiniLM",
-    "blend-one-seed": "linear SVM + fine-tuned MiniLM, one seed",
     "linear": "linear SVM",
     "fine-tuned": "fine-tuned MiniLM",
     "diet": "DIET",
 }
 COMPARED = [
-    (False, "blend-one-seed"),
-    (True, "blend-one-seed"),
+    (True, "blend"),
     (True, "linear"),
     (False, "linear"),
     (False, "fine-tuned"),
@@ -89,12 +82,10 @@ def _with_classifier(config: dict, classifier: str) -> dict:
     """
     linear = copy.deepcopy(_step(config, LINEAR))
     fine_tuned = copy.deepcopy(_step(config, FINE_TUNED) or {"name": FINE_TUNED})
-    one_seed = {**fine_tuned, ENSEMBLE_SIZE: 1}
     steps = {
         "blend": [linear, fine_tuned],
-        "blend-one-seed": [linear, one_seed],
         "linear": [linear],
-        "fine-tuned": [{**one_seed, "previous_share": 0.0}],
+        "fine-tuned": [{**fine_tuned, "previous_share": 0.0}],
         "diet": [copy.deepcopy(DIET)],
     }[classifier]
     changed = copy.deepcopy(config)
@@ -120,39 +111,20 @@ def _slug(minilm: bool, classifier: str) -> str:
 
 
 def variants(config_path: Path = CONFIG) -> list[Variant]:
-    """config.yml's own pipeline first, then the others compared (a variant that comes out the
-    same as config.yml's, such as the one-seed blend when config.yml has one seed, is left out)."""
+    """config.yml's own pipeline first, then the others compared."""
     config = yaml.safe_load(config_path.read_text())
     if _step(config, LINEAR) is None:
         raise ValueError(f"{config_path} has no {LINEAR}: the variants swap that step.")
     own = _own(config)
-    chosen: list[Variant] = []
-    for minilm, classifier in [own] + [choice for choice in COMPARED if choice != own]:
-        changed = _with_classifier(_with_features(config, minilm), classifier)
-        if chosen and _same_model(changed, chosen[0].config):
-            continue
-        name = f"{FEATURES[minilm][0]}, {CLASSIFIERS[classifier]}{_seeds(changed)}"
-        chosen.append(Variant(name, _slug(minilm, classifier), changed))
-    return chosen
-
-
-def _seeds(config: dict) -> str:
-    """How many fine-tuned models a variant averages, when more than one."""
-    size = (_step(config, FINE_TUNED) or {}).get(ENSEMBLE_SIZE, 1)
-    return f" ({size} seeds averaged)" if size > 1 else ""
-
-
-def _same_model(config: dict, other: dict) -> bool:
-    """Whether two configs differ only in an ensemble size given as its default, 1."""
-
-    def plain(c: dict) -> dict:
-        steps = [
-            {k: v for k, v in step.items() if (k, v) != (ENSEMBLE_SIZE, 1)}
-            for step in c["pipeline"]
-        ]
-        return {**c, "pipeline": steps}
-
-    return plain(config) == plain(other)
+    combinations = [own] + [choice for choice in COMPARED if choice != own]
+    return [
+        Variant(
+            f"{FEATURES[minilm][0]}, {CLASSIFIERS[classifier]}",
+            _slug(minilm, classifier),
+            _with_classifier(_with_features(config, minilm), classifier),
+        )
+        for minilm, classifier in combinations
+    ]
 
 
 def default_slug(config_path: Path = CONFIG) -> str:

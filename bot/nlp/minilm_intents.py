@@ -9,11 +9,8 @@ default this classifier blends its probabilities with the ranking of the classif
 blend misplaces fewer barriers than either alone (docs/quality/report.md).
 
 Training runs a few epochs of AdamW over length-bucketed batches: about 90 s an epoch on two
-CPU cores for 3,600 examples. A model's mistakes depend noticeably on its seed (on one held-out
-set, 3 to 8 misplacements of 217 with the seed alone changed), so several can be trained from
-consecutive seeds and averaged: a seed ensemble, which costs a fine-tune and a forward pass per
-model. The trained weights live in the Rasa model, so serving needs only the model archive; the
-package's weights are read only when training.
+CPU cores for 3,600 examples. The trained weights live in the Rasa model, so serving needs only
+the model archive; the package's weights are read only when training.
 
 config.yml, after the classifier it blends with (or alone, with `previous_share: 0`):
     - name: bot.nlp.minilm_intents.MiniLMIntentClassifier
@@ -24,8 +21,6 @@ config.yml, after the classifier it blends with (or alone, with `previous_share:
       # weight_decay: 0.01
       # max_word_pieces: 128     (longer messages are cut when training and classifying)
       # random_seed: 42
-      # ensemble_size: 1         (models trained from seeds random_seed, random_seed + 1, ...,
-      #                           their probabilities averaged; each adds a fine-tune and a pass)
       # ranking_length: 10
       # model_path: null         (null = the installed package's pre-trained weights)
 """
@@ -72,7 +67,6 @@ BERT_FOLDER = "bert"
 HEAD_FILE = "head.npz"
 TOKENIZER_FILE = "tokenizer.json"
 SETTINGS_FILE = "intents.json"
-MEMBER_FOLDER = "seed-{seed}"
 # Batches are drawn from windows of this many batches sorted by length, so a batch holds
 # messages of similar length (little padding) while the order still varies every epoch.
 LENGTH_WINDOW = 8
@@ -105,11 +99,11 @@ class FineTunedModel:
         ).last_hidden_state
         return self.head(mean_pool(hidden, attention_mask))
 
-    def fit(self, texts: list[str], labels: list[str], config: dict[str, Any], label: str) -> None:
+    def fit(self, texts: list[str], labels: list[str], config: dict[str, Any]) -> None:
         """Fine-tune every weight on (text, intent) pairs; same data and seed, same model."""
         import tensorflow as tf
 
-        shuffle = np.random.default_rng(config["random_seed"])  # this member's own seed
+        shuffle = np.random.default_rng(config["random_seed"])
         targets = np.array([self.intents.index(label) for label in labels], dtype=np.int32)
         batch_size = config["batch_size"]
         steps = config["epochs"] * -(-len(texts) // batch_size)
@@ -141,7 +135,7 @@ class FineTunedModel:
             optimizer.apply_gradients(zip(gradients, weights))  # noqa: B905 (autograph's zip has no strict)
             return loss
 
-        progress = tqdm(range(config["epochs"]), desc=label, unit="epoch")
+        progress = tqdm(range(config["epochs"]), desc="Fine-tuning MiniLM", unit="epoch")
         for _ in progress:
             losses = [
                 float(
@@ -184,56 +178,6 @@ class FineTunedModel:
         with np.load(folder / HEAD_FILE) as head:
             model.head.set_weights([head["kernel"], head["bias"]])
         return model
-
-
-class SeedEnsemble:
-    """Fine-tuned models that differ only in their seed; their probabilities are averaged."""
-
-    def __init__(self, members: Sequence[FineTunedModel]):
-        self.members = list(members)  # trained on the same examples, so over the same intents
-        self.intents = members[0].intents
-
-    @classmethod
-    def train(
-        cls,
-        pretrained: Path,
-        texts: list[str],
-        labels: list[str],
-        config: dict[str, Any],
-    ) -> SeedEnsemble:
-        members = []
-        size = config["ensemble_size"]
-        for n, seed in enumerate(member_seeds(config), start=1):
-            with seeded(seed):
-                model = FineTunedModel(
-                    load_bert(pretrained),
-                    sorted(set(labels)),
-                    config["max_word_pieces"],
-                    load_tokenizer(pretrained / TOKENIZER_FILE, config["max_word_pieces"]),
-                )
-                label = f"Fine-tuning MiniLM {n}/{size} (seed {seed})"
-                model.fit(texts, labels, {**config, "random_seed": seed}, label)
-            members.append(model)
-        return cls(members)
-
-    def predict(self, texts: Sequence[str]) -> np.ndarray:
-        """The members' mean probability of each intent, one row per text."""
-        return np.mean([member.predict(texts) for member in self.members], axis=0)
-
-    def save(self, folder: Path, seeds: Sequence[int], tokenizer_file: Path) -> None:
-        for member, seed in zip(self.members, seeds, strict=True):
-            member_folder = folder / MEMBER_FOLDER.format(seed=seed)
-            member_folder.mkdir()
-            member.save(member_folder, tokenizer_file)
-
-    @classmethod
-    def read(cls, folder: Path, seeds: Sequence[int]) -> SeedEnsemble:
-        return cls([FineTunedModel.read(folder / MEMBER_FOLDER.format(seed=s)) for s in seeds])
-
-
-def member_seeds(config: dict[str, Any]) -> list[int]:
-    """Consecutive seeds from `random_seed`, so a one-model ensemble is the single model."""
-    return [config["random_seed"] + n for n in range(config["ensemble_size"])]
 
 
 def length_bucketed_batches(
@@ -294,7 +238,6 @@ class MiniLMIntentClassifier(GraphComponent, IntentClassifier):
             "weight_decay": 0.01,
             "max_word_pieces": 128,
             "random_seed": 42,
-            "ensemble_size": 1,
             RANKING_LENGTH: LABEL_RANKING_LENGTH,
             "model_path": None,
         }
@@ -309,7 +252,7 @@ class MiniLMIntentClassifier(GraphComponent, IntentClassifier):
         config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        model: SeedEnsemble | None = None,
+        model: FineTunedModel | None = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -322,7 +265,7 @@ class MiniLMIntentClassifier(GraphComponent, IntentClassifier):
         settings = {**cls.get_default_config(), **config}
         if not 0 <= settings["previous_share"] < 1:
             raise InvalidConfigException("previous_share must be at least 0 and below 1.")
-        for key in ("epochs", "batch_size", "max_word_pieces", "ensemble_size"):
+        for key in ("epochs", "batch_size", "max_word_pieces"):
             if not isinstance(settings[key], int) or settings[key] < 1:
                 raise InvalidConfigException(f"{key} must be a positive integer.")
         if settings["learning_rate"] <= 0 or settings["weight_decay"] < 0:
@@ -345,14 +288,19 @@ class MiniLMIntentClassifier(GraphComponent, IntentClassifier):
             logger.debug("No intent examples: %s stays untrained.", type(self).__name__)
             return self._resource
         pretrained = configured_folder(self.config["model_path"])
-        self.model = SeedEnsemble.train(
-            pretrained,
-            [m.get(TEXT) for m in examples],
-            [m.get(INTENT) for m in examples],
-            self.config,
-        )
+        tokenizer_file = pretrained / TOKENIZER_FILE
+        with seeded(self.config["random_seed"]):
+            self.model = FineTunedModel(
+                load_bert(pretrained),
+                sorted({m.get(INTENT) for m in examples}),
+                self.config["max_word_pieces"],
+                load_tokenizer(tokenizer_file, self.config["max_word_pieces"]),
+            )
+            self.model.fit(
+                [m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples], self.config
+            )
         with self._model_storage.write_to(self._resource) as folder:
-            self.model.save(folder, member_seeds(self.config), pretrained / TOKENIZER_FILE)
+            self.model.save(folder, tokenizer_file)
         return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -379,8 +327,7 @@ class MiniLMIntentClassifier(GraphComponent, IntentClassifier):
         """Load the fine-tuned weights and trace the forward pass now, not on the first message."""
         try:
             with model_storage.read_from(resource) as folder:
-                seeds = member_seeds({**cls.get_default_config(), **config})
-                model = SeedEnsemble.read(folder, seeds)
+                model = FineTunedModel.read(folder)
         except ValueError:  # nothing was persisted: trained without intent examples
             return cls.create(config, model_storage, resource, execution_context)
         model.predict(["warm up"])
