@@ -116,6 +116,7 @@ class VariantResult:
     scores: dict[str, Scores]
     top_choice: dict[str, Scores]
     parsed: dict[str, list[Parsed]]
+    model: Path  # the trained model, for the crisis and out-of-scope sets scored on the default
 
 
 def score_variant(variant, held_out: dict[str, list[tuple[str, str]]]) -> VariantResult:
@@ -131,7 +132,9 @@ def score_variant(variant, held_out: dict[str, list[tuple[str, str]]]) -> Varian
         key: Scores(scores[key].expected, tuple(p.top_intent for p in parsed[key]))
         for key in held_out
     }
-    return VariantResult(variant.name, variant.slug, seconds, texts, scores, top_choice, parsed)
+    return VariantResult(
+        variant.name, variant.slug, seconds, texts, scores, top_choice, parsed, model
+    )
 
 
 def cross_validation(folds: int = 3) -> dict:
@@ -211,7 +214,7 @@ def main() -> int:
         confidence_histogram_png(
             right, wrong, f"Confidence, held-out {key}", RESULTS / f"confidence-{key}.png"
         )
-    agent = load_model(RESULTS / "models" / f"{default.slug}.tar.gz")
+    agent = load_model(default.model)
     for label, folder in CRISIS_SETS.items():
         report.crisis(label, *crisis_results(agent, folder), blind=folder in BLIND_CRISIS_SETS)
     report.out_of_scope(*out_of_scope_results(agent))

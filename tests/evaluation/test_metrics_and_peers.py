@@ -96,7 +96,7 @@ def variant(scores: dict[str, Scores], checked: int = 0) -> VariantResult:
         ]
         for key, s in scores.items()
     }
-    return VariantResult("ours", "ours", None, {}, scores, scores, parsed)
+    return VariantResult("ours", "ours", None, {}, scores, scores, parsed, Path("ours.tar.gz"))
 
 
 def test_the_summary_compares_each_set_and_the_never_read_sets_together(tmp_path: Path) -> None:
