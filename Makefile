@@ -50,8 +50,11 @@ content-load: install ## load data/content into the content database
 validate: install $(SPACY_PIPELINE) ## rasa data validate, warnings count as failures
 	$(RASA) data validate --fail-on-warnings --config config.yml --domain domain --data data/nlu data/rules.yml
 
+# Rasa 3.6 packages a new model on every `rasa train`, even when every component comes from its
+# cache; one fixed name means retraining replaces models/signpost.tar.gz instead of adding another.
 train: install $(SPACY_PIPELINE) ## train the model if the data or config changed (Rasa decides)
-	$(RASA) train --config config.yml --domain domain --data data/nlu data/rules.yml --out models
+	$(RASA) train --config config.yml --domain domain --data data/nlu data/rules.yml --out models \
+		--fixed-model-name signpost
 
 # The web chat: npm packages pinned in web/package-lock.json, bundled into web/dist, which Rasa
 # serves at /webchat/. Its browser tests drive Debian's chromium, never a downloaded browser.
