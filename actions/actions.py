@@ -55,6 +55,19 @@ def wants_brief(tracker: Tracker) -> bool:
     )
 
 
+def actions_shown(tracker: Tracker) -> int:
+    """How many of the area's suggested actions this conversation has already shown."""
+    return int(tracker.get_slot("actions_shown") or 0)
+
+
+def follow_up_buttons(area: AreaView, shown: int) -> list[dict[str, str]]:
+    """What the user can ask next; "More actions" only while some are still unshown."""
+    offered = buttons("follow_up")
+    if shown >= area.action_count:
+        offered = [b for b in offered if b["payload"] != "/ask_more_actions"]
+    return offered
+
+
 def mentioned_settings(tracker: Tracker) -> list[str]:
     """Settings the user's own words point to (their role, service or setting)."""
     words = [entity.get("value", "") for entity in tracker.latest_message.get("entities", [])]
@@ -123,7 +136,7 @@ class ActionRecommendArea(ContentAction):
                 area_summary=area.summary,
                 items=numbered(items),
             )
-            dispatcher.utter_message(text=text, buttons=buttons("follow_up"))
+            dispatcher.utter_message(text=text, buttons=follow_up_buttons(area, len(items)))
             dispatcher.utter_message(text=reply("ask_feedback"), buttons=buttons("feedback"))
         return [
             SlotSet("actions_shown", float(len(items))),
@@ -137,23 +150,20 @@ class ActionShowMoreActions(ContentAction):
     def name(self) -> str:
         return "action_show_more_actions"
 
-    @staticmethod
-    def shown(tracker: Tracker) -> int:
-        return int(tracker.get_slot("actions_shown") or 0)
-
     def items(self, content: ContentSnapshot, slug: str, tracker: Tracker) -> Sequence[ItemView]:
-        return content.page(slug, "action", self.shown(tracker), MORE_ACTIONS).items
+        return content.page(slug, "action", actions_shown(tracker), MORE_ACTIONS).items
 
     def reply(self, dispatcher, tracker, area, items) -> list[EventType]:
-        shown = self.shown(tracker)
+        shown = actions_shown(tracker)
         if items:
             text = reply(
                 "more_actions", area_title=area.title, items=numbered(items, start=shown + 1)
             )
         else:
             text = reply("no_more_actions", area_title=area.title)
-        dispatcher.utter_message(text=text, buttons=buttons("follow_up"))
-        return [SlotSet("actions_shown", float(shown + len(items)))]
+        now_shown = shown + len(items)
+        dispatcher.utter_message(text=text, buttons=follow_up_buttons(area, now_shown))
+        return [SlotSet("actions_shown", float(now_shown))]
 
 
 class ActionShowChallenges(ContentAction):
@@ -167,7 +177,7 @@ class ActionShowChallenges(ContentAction):
 
     def reply(self, dispatcher, tracker, area, items) -> list[EventType]:
         text = reply("challenges", area_title=area.title, items=numbered(items))
-        dispatcher.utter_message(text=text, buttons=buttons("follow_up"))
+        dispatcher.utter_message(text=text, buttons=follow_up_buttons(area, actions_shown(tracker)))
         return []
 
 
@@ -182,7 +192,7 @@ class ActionShowExamples(ContentAction):
 
     def reply(self, dispatcher, tracker, area, items) -> list[EventType]:
         text = reply("examples", area_title=area.title, items=numbered(items))
-        dispatcher.utter_message(text=text, buttons=buttons("follow_up"))
+        dispatcher.utter_message(text=text, buttons=follow_up_buttons(area, actions_shown(tracker)))
         return []
 
 

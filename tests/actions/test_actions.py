@@ -110,8 +110,26 @@ async def test_more_pages_through_the_actions_then_says_there_are_no_more(
         assert lines[0].startswith(f"{shown + 1}. ")
         seen += lines
         shown = int(events[0]["value"])
+        offered = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+        assert ("More actions" in offered) == (shown < len(area.suggested_actions))
     assert len(seen) == len(area.suggested_actions) - 3
     assert "every suggested action" in dispatcher.messages[0]["text"]
+    assert "More actions" not in [b["title"] for b in dispatcher.messages[0]["buttons"]]
+
+
+@pytest.mark.parametrize("action", [ActionShowChallenges(), ActionShowExamples()])
+async def test_more_actions_is_offered_only_while_some_are_unshown(
+    action, content_db, domain
+) -> None:
+    area = AREAS["local-knowledge"]
+    offered = {}
+    for shown in (3, len(area.suggested_actions)):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker({"area": area.slug, "actions_shown": float(shown)})
+        await run(action, tracker, dispatcher, domain)
+        offered[shown] = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert offered[3] == FOLLOW_UPS
+    assert offered[len(area.suggested_actions)] == [t for t in FOLLOW_UPS if t != "More actions"]
 
 
 async def test_examples_from_the_users_setting_come_first(content_db, dispatcher, domain) -> None:
