@@ -1,10 +1,10 @@
 """Rasa's REST channel, with each request checked before Rasa sees it and every message answered.
 
 The stock channel answers a JSON array or a non-string message with a server error, lets the
-caller pick any `input_channel`, passes text of any length to the NLU pipeline, logs the text of
+caller pick any `input_channel`, passes any text to the NLU pipeline, logs the text of
 a message it failed on, and answers nothing when a custom action fails. Here a bad request gets
-a 400 that says what is wrong, the channel is always "rest", very long text is cut to its start
-and end (where people tend to say what matters, and where the crisis matcher looks), a message
+a 400 that says what is wrong, the channel is always "rest", the text is read as every channel
+reads it (untrusted.user_text: no hidden characters, very long text cut to its ends), a message
 that got no reply gets the unavailable wording (unanswered.py), a message sent again with the
 same `message_id` after a dropped connection is answered once (once.py), and of the metadata only
 what the assistant reads is kept (untrusted.kept_metadata).
@@ -20,13 +20,10 @@ from sanic.request import Request
 
 from bot.channels.once import handle_once
 from bot.channels.unanswered import OnNewMessage, always_answering
-from bot.channels.untrusted import json_object, kept_metadata
+from bot.channels.untrusted import json_object, kept_metadata, user_text
 
 MAX_SENDER_CHARS = 128
 MAX_MESSAGE_ID_CHARS = 128
-MAX_TEXT_CHARS = 10_000
-HEAD_CHARS = 8_000
-TAIL_CHARS = 2_000
 
 
 def check_payload(payload: Any) -> str | None:
@@ -52,13 +49,6 @@ def check_payload(payload: Any) -> str | None:
     return None
 
 
-def bounded(text: str) -> str:
-    """Very long text cut to its start and end."""
-    if len(text) <= MAX_TEXT_CHARS:
-        return text
-    return f"{text[:HEAD_CHARS]} … {text[-TAIL_CHARS:]}"
-
-
 class CheckedRestInput(RestInput):
     """POST /webhooks/rest/webhook {"sender", "message", "metadata"?, "message_id"?}."""
 
@@ -81,7 +71,7 @@ class CheckedRestInput(RestInput):
                 return response.json({"error": problem}, status=400)
             collector = CollectingOutputChannel()
             message = UserMessage(
-                bounded(payload["message"]),
+                user_text(payload["message"]),
                 collector,
                 payload["sender"],
                 input_channel=self.name(),

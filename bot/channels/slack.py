@@ -25,7 +25,6 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.recent import RecentKeys
-from bot.channels.rest import bounded
 from bot.channels.slack_bot import BlockKitBot
 from bot.channels.slack_events import (
     SlackMessage,
@@ -35,7 +34,7 @@ from bot.channels.slack_events import (
 )
 from bot.channels.tasks import BackgroundTasks
 from bot.channels.unanswered import always_answering
-from bot.channels.untrusted import form_fields, json_object, media_type, text_at
+from bot.channels.untrusted import form_fields, json_object, media_type, text_at, user_text
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +98,7 @@ class SignpostSlackInput(SlackInput):
             message.response_url,
         )
         user_message = UserMessage(
-            bounded(message.text),
+            user_text(message.text),
             output,
             message.sender_id,
             input_channel=self.name(),

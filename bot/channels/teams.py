@@ -24,7 +24,6 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.rest import bounded
 from bot.channels.tasks import BackgroundTasks
 from bot.channels.teams_auth import (
     MICROSOFT_ISSUERS,
@@ -40,7 +39,7 @@ from bot.channels.teams_auth import (
 from bot.channels.teams_bot import TOKEN_URL, ReplyToken, TeamsBot
 from bot.channels.teams_cards import activity_text
 from bot.channels.unanswered import always_answering
-from bot.channels.untrusted import json_object, text_at
+from bot.channels.untrusted import json_object, text_at, user_text
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +146,7 @@ class TeamsInput(BotFrameworkInput):
         """Start working out the answer to a message; the reply is posted when ready."""
         output = TeamsBot(self.app_id, self.app_password, activity, self.reply_token)
         user_message = UserMessage(
-            bounded(activity_text(activity)),
+            user_text(activity_text(activity)),
             output,
             sender_id(activity),
             input_channel=self.name(),

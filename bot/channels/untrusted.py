@@ -10,6 +10,12 @@ from urllib.parse import parse_qs
 
 from sanic.request import Request
 
+from bot.hidden_characters import without_hidden_characters
+
+MAX_TEXT_CHARS = 10_000
+HEAD_CHARS = 8_000
+TAIL_CHARS = 2_000
+
 
 def media_type(request: Request) -> str:
     """`application/json` from `Application/JSON; charset=utf-8`."""
@@ -48,3 +54,13 @@ def kept_metadata(metadata: Any) -> dict[str, str]:
     nothing else a client sends: no names, ids or free text smuggled in beside the message."""
     brief = isinstance(metadata, dict) and metadata.get("mode") == "brief"
     return {"mode": "brief"} if brief else {}
+
+
+def user_text(text: str) -> str:
+    """A message's text as every channel hands it to Rasa: without hidden characters, and when
+    very long, cut to its start and end (where people tend to say what matters, and where the
+    crisis matcher looks)."""
+    text = without_hidden_characters(text)
+    if len(text) <= MAX_TEXT_CHARS:
+        return text
+    return f"{text[:HEAD_CHARS]} … {text[-TAIL_CHARS:]}"

@@ -24,9 +24,8 @@ from sanic.request import Request
 from socketio import AsyncServer
 
 from bot.channels.origins import OriginCheck, origin_check
-from bot.channels.rest import bounded
 from bot.channels.unanswered import always_answering
-from bot.channels.untrusted import kept_metadata
+from bot.channels.untrusted import kept_metadata, user_text
 from bot.paths import WEB_DIST_DIR
 
 logger = logging.getLogger(__name__)
@@ -70,7 +69,7 @@ def checked_message(data: Any, metadata_key: str, session_required: bool) -> dic
     if session_id is None and (session_required or data.get("session_id") is not None):
         return None
     return {
-        "message": bounded(data["message"]),
+        "message": user_text(data["message"]),
         "session_id": session_id,
         metadata_key: kept_metadata(data.get(metadata_key)),
     }

@@ -23,6 +23,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
+from bot.hidden_characters import without_hidden_characters
 from bot.paths import DATA_DIR
 
 PATTERNS_FILE = DATA_DIR / "safety" / "crisis_patterns.yml"
@@ -244,15 +245,9 @@ def _expand_lists(
 
 def normalise(text: str) -> str:
     """Undo the tricks untrusted text plays on matching: width forms, curly quotes, hidden
-    characters and odd spacing. Lone surrogates are dropped (spaCy cannot store them)."""
-    text = text.encode("utf-8", "ignore").decode("utf-8")
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    kept = (
-        " " if unicodedata.category(ch) == "Cc" else ch
-        for ch in text
-        if unicodedata.category(ch) != "Cf"  # zero-width and other invisible format characters
-    )
-    return " ".join("".join(kept).split())
+    characters and odd spacing."""
+    text = unicodedata.normalize("NFKC", without_hidden_characters(text)).translate(_QUOTES)
+    return " ".join(text.split())
 
 
 def _segments(text: str) -> list[str]:

@@ -173,6 +173,22 @@ def test_odd_input_gets_a_short_reply_and_no_markup_back(chat: Conversation, mes
     assert all("<img" not in r["text"] and "onerror" not in r["text"] for r in replies)
 
 
+@pytest.mark.parametrize(
+    ("plain", "hidden"),
+    [
+        ("hi", "\x00\x01hi"),
+        (
+            "our physios do not know where to refer people",
+            "our phy\u200bsios do not\x1b know where to re\u00adfer people",
+        ),
+    ],
+)
+def test_hidden_characters_change_no_answer(plain: str, hidden: str, stack) -> None:
+    """Pasted or forged text gets the answer its visible words get (NUL and SOH before "hi" drew
+    the crisis check before every channel dropped them)."""
+    assert Conversation(stack).text(hidden) == Conversation(stack).text(plain) != ""
+
+
 def test_a_very_long_message_is_still_answered(chat: Conversation) -> None:
     story = "our physios do not know where to refer people with low mood. " * 1700
     assert len(story) > 100_000
