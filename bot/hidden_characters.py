@@ -1,9 +1,9 @@
 """Characters nobody types but pasted or forged text carries: controls, invisible formatting
 (zero-width spaces, soft hyphens, direction overrides) and lone surrogates.
 
-Why: they hide words from matching ("k\u200bill my\u00adself") and sway the classifier (NUL and
-SOH before "hi" drew the crisis check), so every channel and the crisis matcher read text
-without them.
+Why: they hide words from matching (a zero-width space inside "kill") and sway the classifier
+(NUL and SOH before "hi" drew the crisis check), so every channel and the crisis matcher read
+text without them.
 """
 
 import unicodedata
