@@ -55,6 +55,12 @@ def wants_brief(tracker: Tracker) -> bool:
     )
 
 
+def picked_from_a_button(tracker: Tracker) -> bool:
+    """Whether the user chose the area themselves (a button sends its "/intent" payload, and
+    Rasa's two-stage fallback keeps the payload of the button that confirmed a guess)."""
+    return (tracker.latest_message.get("text") or "").startswith("/")
+
+
 def actions_shown(tracker: Tracker) -> int:
     """How many of the area's suggested actions this conversation has already shown."""
     return int(tracker.get_slot("actions_shown") or 0)
@@ -131,7 +137,7 @@ class ActionRecommendArea(ContentAction):
             dispatcher.utter_message(text=brief)
         else:
             text = reply(
-                "area_intro",
+                "area_chosen" if picked_from_a_button(tracker) else "area_intro",
                 area_title=area.title,
                 area_summary=area.summary,
                 items=numbered(items),

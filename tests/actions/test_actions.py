@@ -56,6 +56,19 @@ async def test_a_recommendation_names_the_area_and_its_first_three_actions(
     assert {"event": "slot", "name": "actions_shown", "value": 3.0, "timestamp": None} in events
 
 
+async def test_an_area_picked_from_a_button_is_named_without_a_guess(
+    content_db, dispatcher, domain
+) -> None:
+    area = AREAS["evidence-and-business-case"]
+    tracker = make_tracker(
+        {"area": area.slug},
+        text="/barrier_evidence_business_case",
+        intent="barrier_evidence_business_case",
+    )
+    await run(ActionRecommendArea(), tracker, dispatcher, domain)
+    assert dispatcher.messages[0]["text"].startswith(f"**{area.title}**. {area.summary}")
+
+
 async def test_a_proposal_is_labelled_as_ours_never_as_a_source(
     content_db, dispatcher, domain
 ) -> None:
