@@ -4,12 +4,15 @@ Ctrl-C stops both. Ports and databases come from the environment, with local def
 """
 
 import os
+import sys
 
 from bot.channels.credentials import compose
 from bot.deploy.endpoints import compose_endpoints
 from bot.deploy.profile import describe, with_profile
 from bot.paths import VAR_DIR
 from bot.servers import (
+    PortInUse,
+    Server,
     action_server,
     latest_model,
     quiet_environment,
@@ -17,8 +20,40 @@ from bot.servers import (
     wait_until_stopped,
 )
 
+PORT_HINT = "To run a second Signpost beside it, set SIGNPOST_RASA_PORT and SIGNPOST_ACTION_PORT."
+
 
 def run() -> int:
+    """Start both servers, say where to chat, and stop both on Ctrl-C or when either exits."""
+    try:
+        rasa, actions = start()
+    except FileNotFoundError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except PortInUse as error:
+        print(f"{error}\n{PORT_HINT}", file=sys.stderr)
+        return 1
+    print(
+        "\nSignpost is running. Ways to chat:\n"
+        f"  Web chat: {rasa.url}/webchat/   (open it in a browser)\n"
+        f"  REST:     curl -s -XPOST {rasa.url}/webhooks/rest/webhook "
+        "-H 'Content-Type: application/json' "
+        '-d \'{"sender": "me", "message": "our physios do not know where to refer people"}\'\n'
+        "  Terminal: make shell   (in another terminal)\n"
+        f"Logs: {VAR_DIR / 'rasa.log'}, {VAR_DIR / 'actions.log'}. Press Ctrl-C to stop.",
+        flush=True,
+    )
+    try:
+        wait_until_stopped(lambda: rasa.process.poll() is None and actions.process.poll() is None)
+    finally:
+        print("\nStopping Signpost ...", flush=True)
+        rasa.stop()
+        actions.stop()
+    return 0
+
+
+def start() -> tuple[Server, Server]:
+    """The action server, then Rasa with the newest model, each answering on its port."""
     VAR_DIR.mkdir(exist_ok=True)
     rasa_port = int(os.environ.get("SIGNPOST_RASA_PORT", "5005"))
     action_port = int(os.environ.get("SIGNPOST_ACTION_PORT", "5055"))
@@ -52,20 +87,4 @@ def run() -> int:
     except Exception:
         actions.stop()
         raise
-    print(
-        "\nSignpost is running. Ways to chat:\n"
-        f"  Web chat: {rasa.url}/webchat/   (open it in a browser)\n"
-        f"  REST:     curl -s -XPOST {rasa.url}/webhooks/rest/webhook "
-        "-H 'Content-Type: application/json' "
-        '-d \'{"sender": "me", "message": "our physios do not know where to refer people"}\'\n'
-        "  Terminal: make shell   (in another terminal)\n"
-        f"Logs: {VAR_DIR / 'rasa.log'}, {VAR_DIR / 'actions.log'}. Press Ctrl-C to stop.",
-        flush=True,
-    )
-    try:
-        wait_until_stopped(lambda: rasa.process.poll() is None and actions.process.poll() is None)
-    finally:
-        print("\nStopping Signpost ...", flush=True)
-        rasa.stop()
-        actions.stop()
-    return 0
+    return rasa, actions

@@ -28,6 +28,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class PortInUse(RuntimeError):
+    """Something already answers on the port a server was to use, so its answers would pass
+    for the new server's: most often Signpost itself, started earlier and still running."""
+
+
+def port_in_use(port: int) -> bool:
+    """Whether anything accepts connections on the loopback port."""
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((LOOPBACK, port)) == 0
+
+
 def latest_model(models_dir: Path = PROJECT_ROOT / "models") -> Path:
     """The newest trained model, or a clear error saying how to make one."""
     models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
@@ -68,6 +80,11 @@ class Server:
         return f"http://{LOOPBACK}:{self.port}"
 
     def start(self, timeout: float = 180) -> "Server":
+        if port_in_use(self.port):
+            raise PortInUse(
+                f"Port {self.port} on {LOOPBACK} is already in use, so the {self.name} cannot "
+                "start there. Is Signpost already running? Stop it, or choose other ports."
+            )
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             self.command,
