@@ -16,6 +16,7 @@ from bot.content.db import get_engine, session_scope
 from bot.content.loader import load_bundle
 from bot.content.migrate import upgrade
 from bot.paths import PROJECT_ROOT
+from bot.quiet import QUIET
 
 VENV_BIN = Path(sys.executable).parent
 LOOPBACK = "127.0.0.1"
@@ -49,17 +50,8 @@ def latest_model(models_dir: Path = PROJECT_ROOT / "models") -> Path:
 
 
 def quiet_environment(**extra: str) -> dict[str, str]:
-    """The environment every server gets: telemetry off, quiet logs, our variables."""
-    return (
-        os.environ
-        | {
-            "RASA_TELEMETRY_ENABLED": "false",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-            "SANIC_HOST": LOOPBACK,
-        }
-        | extra
-    )
+    """The environment every server gets: quiet (bot.quiet), on loopback, our variables."""
+    return os.environ | QUIET | {"SANIC_HOST": LOOPBACK} | extra
 
 
 @dataclass

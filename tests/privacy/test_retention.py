@@ -1,6 +1,9 @@
 """Retention and deletion delete exactly what they say, in the events Rasa itself wrote, on
 SQLite and (when SIGNPOST_TEST_POSTGRES_URL is set) PostgreSQL in a throwaway schema."""
 
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -114,3 +117,19 @@ async def test_the_commands_work_on_the_configured_tracker_store(
 def test_a_retention_period_under_a_day_is_refused() -> None:
     with pytest.raises(SystemExit):
         main(["privacy", "purge", "--older-than-days", "0"])
+
+
+def test_the_command_line_prints_only_its_answer(tmp_path) -> None:
+    """Run straight from a shell, without make's environment: no library banners around it."""
+    quiet = {"RASA_TELEMETRY_ENABLED", "SQLALCHEMY_SILENCE_UBER_WARNING", "TF_CPP_MIN_LOG_LEVEL"}
+    env = {name: value for name, value in os.environ.items() if name not in quiet}
+    env["SIGNPOST_TRACKER_URL"] = f"sqlite:///{tmp_path / 'tracker.db'}"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "privacy", "forget", "someone"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.startswith("Deleted 0 events of that conversation")
+    assert result.stderr == ""
