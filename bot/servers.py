@@ -71,12 +71,16 @@ class Server:
     def url(self) -> str:
         return f"http://{LOOPBACK}:{self.port}"
 
-    def start(self, timeout: float = 180) -> "Server":
+    def refuse_a_taken_port(self) -> None:
+        """Raise PortInUse if something already answers on this server's port."""
         if port_in_use(self.port):
             raise PortInUse(
                 f"Port {self.port} on {LOOPBACK} is already in use, so the {self.name} cannot "
                 "start there. Is Signpost already running? Stop it, or choose other ports."
             )
+
+    def start(self, timeout: float = 180) -> "Server":
+        self.refuse_a_taken_port()
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             self.command,

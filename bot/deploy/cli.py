@@ -4,13 +4,14 @@ import argparse
 import asyncio
 import json
 import os
+import sys
 from pathlib import Path
 
 from bot.channels.credentials import compose
 from bot.deploy.endpoints import compose_endpoints
 from bot.deploy.profile import CONTENT_URL, PROFILE, TRACKER_URL, describe, with_profile
 from bot.paths import PROJECT_ROOT, VAR_DIR
-from bot.servers import LOOPBACK, latest_model, quiet_environment, rasa_command
+from bot.servers import LOOPBACK, PortInUse, latest_model, quiet_environment, rasa_command
 
 DEFAULT_SCALE_PORT = 8080
 
@@ -51,7 +52,11 @@ def run_scale(args: argparse.Namespace) -> int:
     for line in describe(env):
         print(line, flush=True)
     print(f"Starting {args.replicas} Rasa replicas, their action servers and nginx ...", flush=True)
-    cluster = start_cluster(VAR_DIR / "scale", env, replicas=args.replicas, port=args.port)
+    try:
+        cluster = start_cluster(VAR_DIR / "scale", env, replicas=args.replicas, port=args.port)
+    except PortInUse as error:
+        print(error, file=sys.stderr)
+        return 1
     print(
         f"\nSignpost is running behind nginx at {cluster.url}\n"
         f"  Web chat: {cluster.url}/webchat/\n"

@@ -89,6 +89,7 @@ def start_cluster(
         for n, p in enumerate(rasa_ports, 1)
     ]
     proxy = nginx_server(directory, port or free_port(), actions_port, rasa_ports, action_ports)
+    proxy.refuse_a_taken_port()  # before a minute of starting replicas, not after
     cluster = Cluster(proxy, rasa, actions)
     try:
         with ThreadPoolExecutor(max_workers=2 * replicas) as pool:
