@@ -4,6 +4,9 @@ for tests/integration and tests/web alike)."""
 
 import os
 import shutil
+import socket
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,8 +17,8 @@ from sqlalchemy.engine import Engine
 
 from bot.content.db import _enable_sqlite_foreign_keys
 from bot.content.migrate import upgrade
-from bot.paths import CONTENT_DIR
-from bot.servers import Server, load_content, start_stack
+from bot.paths import CONTENT_DIR, PROJECT_ROOT
+from bot.servers import LOOPBACK, Server, load_content, start_stack
 
 POSTGRES_URL = os.environ.get("SIGNPOST_TEST_POSTGRES_URL", "").strip()
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -81,3 +84,24 @@ def stack_without_actions(stack_dir: Path, content_url: str) -> Iterator[Server]
     rasa, _ = start_stack(stack_dir, content_url, with_actions=False)
     yield rasa
     rasa.stop()
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A loopback port with a listener on it, as a Signpost already running would have."""
+    with socket.socket() as listener:
+        listener.bind((LOOPBACK, 0))
+        listener.listen()
+        yield listener.getsockname()[1]
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`python -m bot ...` from the project root, as a user would type it, with its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -2,25 +2,13 @@
 would pass for its own, and `make run` would say Signpost is running when it is not."""
 
 import os
-import socket
-import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.paths import PROJECT_ROOT
-from bot.servers import LOOPBACK, PortInUse, Server, free_port
-
-
-@pytest.fixture
-def taken_port() -> Iterator[int]:
-    """A loopback port with a listener on it, as a Signpost already running would have."""
-    with socket.socket() as listener:
-        listener.bind((LOOPBACK, 0))
-        listener.listen()
-        yield listener.getsockname()[1]
+from bot.servers import PortInUse, Server, free_port
+from tests.conftest import run_cli
 
 
 def test_a_server_is_not_launched_on_a_taken_port(taken_port: int, tmp_path: Path) -> None:
@@ -38,14 +26,7 @@ def test_a_second_make_run_says_the_port_is_taken_and_exits(taken_port: int) -> 
         "SIGNPOST_ACTION_PORT": str(taken_port),
         "SIGNPOST_RASA_PORT": str(free_port()),
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_cli("run", env=env)
     assert result.returncode == 1
     assert f"Port {taken_port}" in result.stderr and "SIGNPOST_ACTION_PORT" in result.stderr
     assert "Signpost is running" not in result.stdout

@@ -2,8 +2,6 @@
 SQLite and (when SIGNPOST_TEST_POSTGRES_URL is set) PostgreSQL in a throwaway schema."""
 
 import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -17,7 +15,7 @@ from sqlalchemy import create_engine, select, text
 
 from bot.cli import main
 from bot.privacy.retention import EVENTS, forget, purge, tracker_engine
-from tests.conftest import DATABASES, POSTGRES_URL
+from tests.conftest import DATABASES, POSTGRES_URL, run_cli
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 DAY = 24 * 60 * 60
@@ -124,12 +122,7 @@ def test_the_command_line_prints_only_its_answer(tmp_path) -> None:
     quiet = {"RASA_TELEMETRY_ENABLED", "SQLALCHEMY_SILENCE_UBER_WARNING", "TF_CPP_MIN_LOG_LEVEL"}
     env = {name: value for name, value in os.environ.items() if name not in quiet}
     env["SIGNPOST_TRACKER_URL"] = f"sqlite:///{tmp_path / 'tracker.db'}"
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "privacy", "forget", "someone"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = run_cli("privacy", "forget", "someone", env=env)
+    assert result.returncode == 0
     assert result.stdout.startswith("Deleted 0 events of that conversation")
     assert result.stderr == ""
