@@ -2,24 +2,15 @@
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
-from bot.paths import PROJECT_ROOT
+from tests.conftest import run_cli
 
 
 def run(*args: str, database: Path) -> subprocess.CompletedProcess:
-    env = os.environ | {"SIGNPOST_CONTENT_DB_URL": f"sqlite:///{database}"}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli(*args, env=os.environ | {"SIGNPOST_CONTENT_DB_URL": f"sqlite:///{database}"})
 
 
 def test_check_passes_on_the_real_content(tmp_path: Path) -> None:
