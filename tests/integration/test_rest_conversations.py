@@ -153,7 +153,7 @@ def test_when_unsure_none_of_these_leads_to_the_menu(chat: Conversation) -> None
 def test_when_unsure_picking_an_offered_area_answers_it(chat: Conversation) -> None:
     chat.say("/nlu_fallback")
     answer = chat.text("/barrier_skills_training")
-    assert answer.startswith("This sounds like **Skills and training**.")
+    assert answer.startswith("**Skills and training**.")  # the user's choice, not a guess
 
 
 @pytest.mark.parametrize(
