@@ -64,8 +64,10 @@ def start_cluster(
         raise ValueError(f"Replicas need a shared {TRACKER_URL} and {LOCK_URL}.")
     directory.mkdir(parents=True, exist_ok=True)
     actions_port = free_port()
+    # Always nginx's own action port, whatever SIGNPOST_ACTION_ENDPOINT the caller had (make
+    # exports one for `make run`).
     server_env = quiet_environment(
-        **settings, SIGNPOST_ACTION_ENDPOINT=f"http://{LOOPBACK}:{actions_port}/webhook"
+        **settings | {"SIGNPOST_ACTION_ENDPOINT": f"http://{LOOPBACK}:{actions_port}/webhook"}
     )
     credentials, endpoints = directory / "credentials.yml", directory / "endpoints.yml"
     compose(credentials, server_env)

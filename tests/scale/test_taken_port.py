@@ -17,6 +17,7 @@ def test_run_scale_on_a_taken_port_says_so_before_starting_replicas(
         "SIGNPOST_TRACKER_URL": scale_database,
         "SIGNPOST_CONTENT_DB_URL": scale_database,
         "SIGNPOST_LOCK_URL": REDIS_URL,
+        "SIGNPOST_ACTION_ENDPOINT": "http://127.0.0.1:5055/webhook",  # as the Makefile exports
     }
     result = run_cli("run-scale", "--port", str(taken_port), env=env)
     assert result.returncode == 1
