@@ -198,11 +198,13 @@ def start_stack(
     """Rasa (and its action server) on free loopback ports, with tracker and logs in `stack_dir`."""
     name = name or ("full" if with_actions else "no-actions")
     action_port = free_port()
-    env = quiet_environment(
-        SIGNPOST_CONTENT_DB_URL=content_url,
-        SIGNPOST_ACTION_ENDPOINT=f"http://127.0.0.1:{action_port}/webhook",
-        SIGNPOST_TRACKER_DB=str(stack_dir / f"tracker-{name}.db"),
-        **(extra_env or {}),
+    env = quiet_environment(  # the stack's own stores and port win over any in extra_env
+        **(extra_env or {})
+        | {
+            "SIGNPOST_CONTENT_DB_URL": content_url,
+            "SIGNPOST_ACTION_ENDPOINT": f"http://127.0.0.1:{action_port}/webhook",
+            "SIGNPOST_TRACKER_DB": str(stack_dir / f"tracker-{name}.db"),
+        }
     )
     actions = (
         action_server(action_port, stack_dir / f"actions-{name}.log", env).start()

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, select, text
 
 from bot.cli import main
 from bot.privacy.retention import EVENTS, forget, purge, tracker_engine
+from bot.quiet import QUIET
 from tests.conftest import DATABASES, POSTGRES_URL, run_cli
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
@@ -119,8 +120,7 @@ def test_a_retention_period_under_a_day_is_refused() -> None:
 
 def test_the_command_line_prints_only_its_answer(tmp_path) -> None:
     """Run straight from a shell, without make's environment: no library banners around it."""
-    quiet = {"RASA_TELEMETRY_ENABLED", "SQLALCHEMY_SILENCE_UBER_WARNING", "TF_CPP_MIN_LOG_LEVEL"}
-    env = {name: value for name, value in os.environ.items() if name not in quiet}
+    env = {name: value for name, value in os.environ.items() if name not in QUIET}
     env["SIGNPOST_TRACKER_URL"] = f"sqlite:///{tmp_path / 'tracker.db'}"
     result = run_cli("privacy", "forget", "someone", env=env)
     assert result.returncode == 0
