@@ -27,6 +27,7 @@ from bot.content.render import numbered
 from bot.content.schema import ContentError
 from bot.crisis_domain import write_crisis_domain
 from bot.deploy import cli as deploy_cli
+from bot.deploy.profile import SettingError
 from bot.paths import CONTENT_DIR, PROJECT_ROOT
 from bot.privacy import cli as privacy_cli
 from bot.run import run
@@ -63,13 +64,20 @@ def main(argv: list[str] | None = None) -> int:
     privacy_cli.add_commands(groups)
     deploy_cli.add_commands(groups)
     args = parser.parse_args(argv)
-    handlers = {
-        "check": check,
-        "load": load,
-        "show": show_area,
-        "crisis-domain": crisis_domain,
-        "build-spacy": build_spacy,
-    }
+    try:
+        return dispatch(args)
+    except ContentError as error:
+        print("The content has problems; nothing was loaded:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    except SettingError as error:
+        print(error, file=sys.stderr)
+        return 1
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    """Run the command that `args` names."""
     if args.group == "run":
         return run()
     if args.group == "privacy":
@@ -80,13 +88,14 @@ def main(argv: list[str] | None = None) -> int:
         return measurement(args.group)
     if args.group == "teams-package":
         return teams_package(args)
-    try:
-        return handlers[args.command](args)
-    except ContentError as error:
-        print("The content has problems; nothing was loaded:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  - {problem}", file=sys.stderr)
-        return 1
+    handlers = {
+        "check": check,
+        "load": load,
+        "show": show_area,
+        "crisis-domain": crisis_domain,
+        "build-spacy": build_spacy,
+    }
+    return handlers[args.command](args)
 
 
 def check(args: argparse.Namespace) -> int:

@@ -63,10 +63,10 @@ def start() -> tuple[Server, Server]:
             SIGNPOST_TRACKER_DB=os.environ.get("SIGNPOST_TRACKER_DB", str(VAR_DIR / "tracker.db")),
         )
     )
-    model = latest_model()
     credentials = VAR_DIR / "credentials.yml"
     endpoints = VAR_DIR / "endpoints.yml"
     compose_endpoints(endpoints, env)
+    model = latest_model()
     for line in [channel.status() for channel in compose(credentials)] + describe(env):
         print(line, flush=True)
     print(f"Starting the action server on 127.0.0.1:{action_port} ...", flush=True)

@@ -15,6 +15,7 @@ from bot.content.bundle import read_bundle
 from bot.content.db import get_engine, session_scope
 from bot.content.loader import load_bundle
 from bot.content.migrate import upgrade
+from bot.deploy.endpoints import compose_endpoints
 from bot.paths import PROJECT_ROOT
 from bot.quiet import QUIET
 
@@ -195,7 +196,8 @@ def start_stack(
     extra_env: dict[str, str] | None = None,
     auth_token: str | None = None,
 ) -> tuple[Server, Server | None]:
-    """Rasa (and its action server) on free loopback ports, with tracker and logs in `stack_dir`."""
+    """Rasa (and its action server) on free loopback ports, with tracker and logs in `stack_dir`,
+    and the stores composed from the environment as `make run` composes them."""
     name = name or ("full" if with_actions else "no-actions")
     action_port = free_port()
     env = quiet_environment(  # the stack's own stores and port win over any in extra_env
@@ -206,6 +208,8 @@ def start_stack(
             "SIGNPOST_TRACKER_DB": str(stack_dir / f"tracker-{name}.db"),
         }
     )
+    endpoints = stack_dir / f"endpoints-{name}.yml"
+    compose_endpoints(endpoints, env)
     actions = (
         action_server(action_port, stack_dir / f"actions-{name}.log", env).start()
         if with_actions
@@ -218,6 +222,7 @@ def start_stack(
             stack_dir / f"rasa-{name}.log",
             env,
             credentials=credentials,
+            endpoints=endpoints,
             auth_token=auth_token,
         ).start()
     except Exception:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import Engine
 
 from bot.content.db import _enable_sqlite_foreign_keys
@@ -105,3 +105,14 @@ def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
     )
+
+
+def stored_conversations(stack_dir: Path, name: str = "full") -> set[str]:
+    """The sender ids that have events in a test stack's tracker database."""
+    from bot.privacy.retention import EVENTS, tracker_engine  # imports Rasa: only when needed
+
+    engine = tracker_engine(f"sqlite:///{stack_dir / f'tracker-{name}.db'}")
+    with engine.connect() as connection:
+        senders = set(connection.execute(select(EVENTS.c.sender_id)).scalars())
+    engine.dispose()
+    return senders

@@ -46,11 +46,11 @@ def run_scale(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     env[PROFILE] = env.get(PROFILE, "").strip() or "scale"
     env = with_profile(env)
+    for line in describe(env):
+        print(line, flush=True)
     for url in {env[TRACKER_URL], env[CONTENT_URL]}:
         ensure_database(url)
     load_content(env[CONTENT_URL])
-    for line in describe(env):
-        print(line, flush=True)
     print(f"Starting {args.replicas} Rasa replicas, their action servers and nginx ...", flush=True)
     try:
         cluster = start_cluster(VAR_DIR / "scale", env, replicas=args.replicas, port=args.port)

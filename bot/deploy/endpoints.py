@@ -2,7 +2,8 @@
 
 endpoints.yml keeps the single-machine defaults (SQLite conversations, in-memory locks). Each
 template in stores/ replaces one of its blocks when every variable it names is set, as the
-optional channels join credentials.yml (bot/channels/credentials.py). The ${VAR} placeholders are
+optional channels join credentials.yml (bot/channels/credentials.py). With conversation logs
+off (bot/deploy/profile.py), conversations stay in memory instead. The ${VAR} placeholders are
 written as they are: Rasa fills them in from its environment, so no password reaches the disk.
 """
 
@@ -13,11 +14,13 @@ from pathlib import Path
 import yaml
 
 from bot.channels.credentials import placeholders, read_mapping
+from bot.deploy.profile import conversation_logs_kept
 from bot.paths import PROJECT_ROOT
 
 BASE_ENDPOINTS = PROJECT_ROOT / "endpoints.yml"
 TEMPLATES_DIR = PROJECT_ROOT / "stores"
 TEMPLATE_SUFFIX = ".endpoints.yml"
+MEMORY_TRACKER_STORE = {"type": "bot.privacy.tracker_stores.MemoryTrackerStore"}
 HEADER = "# Composed by bot/deploy/endpoints.py from endpoints.yml and stores/; do not edit.\n"
 
 
@@ -40,6 +43,8 @@ def compose_endpoints(
         replaced |= set(blocks)
         endpoints |= blocks
         joined.append(template.name.removesuffix(TEMPLATE_SUFFIX))
+    if not conversation_logs_kept(env):
+        endpoints["tracker_store"] = MEMORY_TRACKER_STORE
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(HEADER + yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
     return joined

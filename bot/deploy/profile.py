@@ -16,8 +16,15 @@ TRACKER_URL = "SIGNPOST_TRACKER_URL"
 TRACKER_DB = "SIGNPOST_TRACKER_DB"
 LOCK_URL = "SIGNPOST_LOCK_URL"
 CONTENT_URL = "SIGNPOST_CONTENT_DB_URL"
+CONVERSATION_LOGS = "SIGNPOST_CONVERSATION_LOGS"
 
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/signpost"
+
+
+class SettingError(ValueError):
+    """A store setting in the environment that Signpost cannot run with; the message says why."""
+
+
 PROFILES: dict[str, dict[str, str]] = {
     "local": {},
     "scale": {
@@ -32,7 +39,7 @@ def with_profile(env: Mapping[str, str] = os.environ) -> dict[str, str]:
     """`env` with the profile's default for every store variable that is unset or blank."""
     name = env.get(PROFILE, "").strip() or "local"
     if name not in PROFILES:
-        raise ValueError(f"{PROFILE}={name!r}: use one of {', '.join(PROFILES)}.")
+        raise SettingError(f"{PROFILE}={name!r}: use one of {', '.join(PROFILES)}.")
     settings = dict(env)
     for variable, default in PROFILES[name].items():
         if not settings.get(variable, "").strip():
@@ -49,6 +56,21 @@ def tracker_url(env: Mapping[str, str] = os.environ) -> str:
     return f"sqlite:///{PROJECT_ROOT / database if database else VAR_DIR / 'tracker.db'}"
 
 
+def conversation_logs_kept(env: Mapping[str, str] = os.environ) -> bool:
+    """SIGNPOST_CONVERSATION_LOGS: `on` (the default) keeps conversations in the tracker store;
+    `off` keeps each only in one Rasa process's memory while it is in use, which several
+    replicas cannot share, so it is refused beside a shared tracker store."""
+    value = env.get(CONVERSATION_LOGS, "").strip().lower() or "on"
+    if value not in ("on", "off"):
+        raise SettingError(f"{CONVERSATION_LOGS}={value!r}: use on or off.")
+    if value == "off" and with_profile(env).get(TRACKER_URL, "").strip():
+        raise SettingError(
+            f"{CONVERSATION_LOGS}=off keeps conversations in one Rasa process's memory, so it "
+            f"cannot be used with a shared tracker store ({TRACKER_URL} or {PROFILE}=scale)."
+        )
+    return value == "on"
+
+
 def without_password(url: str) -> str:
     """A store URL fit to print: any password replaced by ***."""
     parts = urlsplit(url)
@@ -61,8 +83,13 @@ def describe(env: Mapping[str, str] = os.environ) -> list[str]:
     """One line per store, for the person starting the servers."""
     settings = with_profile(env)
     lock = settings.get(LOCK_URL, "").strip()
+    conversations = (
+        without_password(tracker_url(settings))
+        if conversation_logs_kept(settings)
+        else f"in memory only, each dropped after a session's idle time ({CONVERSATION_LOGS}=off)"
+    )
     return [
-        f"Conversations: {without_password(tracker_url(settings))}",
+        f"Conversations: {conversations}",
         f"Conversation locks: {without_password(lock) if lock else 'in each Rasa process'}",
         f"Content: {without_password(settings.get(CONTENT_URL, '').strip() or 'var/content.db')}",
     ]

@@ -2,8 +2,6 @@
 SQLite and (when SIGNPOST_TEST_POSTGRES_URL is set) PostgreSQL in a throwaway schema."""
 
 import os
-import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -11,36 +9,15 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from bot.cli import main
 from bot.privacy.retention import EVENTS, forget, purge, tracker_engine
 from bot.quiet import QUIET
-from tests.conftest import DATABASES, POSTGRES_URL, run_cli
+from tests.conftest import run_cli
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 DAY = 24 * 60 * 60
-
-
-@pytest.fixture(params=DATABASES)
-def tracker_url(
-    request: pytest.FixtureRequest, tmp_path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
-    """A tracker database URL; PostgreSQL's lives in its own schema, dropped afterwards."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'tracker.db'}"
-        return
-    schema = f"signpost_tracker_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, future=True)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    monkeypatch.setenv("POSTGRESQL_SCHEMA", schema)  # Rasa's own setting, read by both sides
-    try:
-        yield POSTGRES_URL
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 async def store_conversation(
