@@ -1,12 +1,14 @@
 """The web chat, end to end in Chromium against the real assistant on loopback."""
 
 import re
+import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, WebSocketRoute, expect
 
 from bot.servers import Server, free_port
+from tests.conftest import stored_conversations
 from tests.web.conftest import REPLY_TIMEOUT_MS, STRINGS, ChatPage, new_context
 
 pytestmark = pytest.mark.slow
@@ -16,7 +18,7 @@ AXE = Path(__file__).resolve().parents[2] / "web" / "node_modules" / "axe-core" 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 
 
-def test_barrier_examples_reload_and_clear(chat: ChatPage) -> None:
+def test_barrier_examples_reload_and_clear(chat: ChatPage, stack_dir: Path) -> None:
     chat.open()
     first_session = chat.session_id()
     assert UUID.fullmatch(first_session)
@@ -58,6 +60,12 @@ def test_barrier_examples_reload_and_clear(chat: ChatPage) -> None:
     assert UUID.fullmatch(chat.session_id()) and chat.session_id() != first_session
     # The new session is a new conversation: "any examples?" has no area to follow up on.
     expect(chat.say("any examples?")).not_to_contain_text("Practical examples for")
+    # And the server has deleted the ended conversation (Rasa answers sessions in parallel).
+    assert chat.session_id() in stored_conversations(stack_dir)
+    deadline = time.monotonic() + 30
+    while first_session in stored_conversations(stack_dir) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert first_session not in stored_conversations(stack_dir)
 
 
 def test_markup_typed_by_the_user_is_shown_as_text(chat: ChatPage) -> None:

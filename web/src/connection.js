@@ -11,8 +11,8 @@ export function connect(serverUrl, store, { onReady, onLost, onMessage }) {
     if (!joined) return;
     const waiting = store.pending;
     store.pending = [];
-    for (const { message, metadata } of waiting) {
-      socket.emit("user_uttered", { message, metadata, session_id: store.sessionId });
+    for (const { message, metadata, sessionId } of waiting) {
+      socket.emit("user_uttered", { message, metadata, session_id: sessionId ?? store.sessionId });
     }
   }
 

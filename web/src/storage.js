@@ -63,7 +63,10 @@ export class ConversationStore {
     this.writeJson(KEYS.transcript, [...this.transcript, message].slice(-MAX_MESSAGES));
   }
 
-  /** Messages typed but not yet sent because the connection was down: {message, metadata}. */
+  /**
+   * Messages not yet sent because the connection was down: {message, metadata, sessionId?}.
+   * Without a sessionId a message belongs to the current session.
+   */
   get pending() {
     return this.readList(KEYS.pending);
   }
@@ -80,11 +83,16 @@ export class ConversationStore {
     this.write(KEYS.brief, String(Boolean(on)));
   }
 
-  /** Forgets the conversation and starts a new session; the brief-mode choice stays. */
+  /**
+   * Forgets the conversation and starts a new session; the brief-mode choice stays.
+   * Returns the ended session's id.
+   */
   clear() {
+    const ended = this.sessionId;
     this.storage.removeItem(KEYS.transcript);
     this.storage.removeItem(KEYS.pending);
     this.sessionId = newSessionId();
+    return ended;
   }
 
   readList(key) {

@@ -7,6 +7,8 @@ import { createView } from "./view.js";
 
 // Only readable while this script first runs, so it is captured now.
 const script = document.currentScript;
+// What the privacy reply's "Delete this conversation" button sends (domain/assistant.yml).
+const FORGET_CONVERSATION = "/forget_conversation";
 
 /** Where the chat server and our stylesheet are: by default, where this script came from. */
 function settings() {
@@ -80,7 +82,10 @@ function start() {
       store.brief = on;
     },
     clear: () => {
-      store.clear();
+      const ended = store.clear();
+      // The server deletes its copy too: sent for the ended session once the new one is joined,
+      // so it goes even if the connection is down now, and its reply reaches no one.
+      store.pending = [{ message: FORGET_CONVERSATION, metadata: {}, sessionId: ended }];
       view.reset();
       waiting = false;
       connection.restart();
