@@ -107,12 +107,17 @@ def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-def stored_conversations(stack_dir: Path, name: str = "full") -> set[str]:
-    """The sender ids that have events in a test stack's tracker database."""
+def event_senders(tracker_url: str) -> list[str]:
+    """The sender id of every event in a tracker database, one entry per event."""
     from bot.privacy.retention import EVENTS, tracker_engine  # imports Rasa: only when needed
 
-    engine = tracker_engine(f"sqlite:///{stack_dir / f'tracker-{name}.db'}")
+    engine = tracker_engine(tracker_url)
     with engine.connect() as connection:
-        senders = set(connection.execute(select(EVENTS.c.sender_id)).scalars())
+        senders = list(connection.execute(select(EVENTS.c.sender_id)).scalars())
     engine.dispose()
     return senders
+
+
+def stored_conversations(stack_dir: Path, name: str = "full") -> set[str]:
+    """The sender ids that have events in a test stack's tracker database."""
+    return set(event_senders(f"sqlite:///{stack_dir / f'tracker-{name}.db'}"))

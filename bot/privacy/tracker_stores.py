@@ -72,6 +72,7 @@ class MemoryTrackerStore(InMemoryTrackerStore):
             self._drop(tracker.sender_id)
             return
         await super().save(tracker)
+        self._last_saved.pop(tracker.sender_id, None)  # to the end: the dict stays oldest first
         self._last_saved[tracker.sender_id] = self._clock()
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
@@ -87,8 +88,13 @@ class MemoryTrackerStore(InMemoryTrackerStore):
         return await super().keys()
 
     def _drop_idle(self) -> None:
+        """Runs on every read and save, so it looks only at the idle conversations: they come
+        first, as `_last_saved` is kept in order of the last save."""
         cutoff = self._clock() - self.idle_seconds
-        for sender_id in [sender for sender, saved in self._last_saved.items() if saved < cutoff]:
+        while self._last_saved:
+            sender_id, saved = next(iter(self._last_saved.items()))
+            if saved >= cutoff:
+                return
             self._drop(sender_id)
 
     def _drop(self, sender_id: str) -> None:

@@ -6,16 +6,15 @@ from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import select
 
 from bot.paths import PROJECT_ROOT
-from bot.privacy.retention import EVENTS, tracker_engine
 from bot.privacy.tracker_stores import (
     FORGOTTEN_REPLY,
     ForgettingSQLTrackerStore,
     MemoryTrackerStore,
     asked_to_be_forgotten,
 )
+from tests.conftest import event_senders
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain"))
 
@@ -34,15 +33,6 @@ FORGET = turn("/forget_conversation", FORGOTTEN_REPLY)
 
 def tracker(sender: str, *turns: list[Event]) -> DialogueStateTracker:
     return DialogueStateTracker.from_events(sender, [event for t in turns for event in t])
-
-
-def stored_events(url: str) -> dict[str, int]:
-    """How many events each conversation has in the database."""
-    engine = tracker_engine(url)
-    with engine.connect() as connection:
-        senders = connection.execute(select(EVENTS.c.sender_id)).scalars().all()
-    engine.dispose()
-    return {sender: senders.count(sender) for sender in set(senders)}
 
 
 async def two_talk_then_one_asks_to_be_forgotten(store: TrackerStore) -> None:
@@ -66,10 +56,10 @@ async def test_the_sql_store_deletes_the_conversation_that_asked_and_keeps_the_r
 ) -> None:
     store = ForgettingSQLTrackerStore(DOMAIN, host=tracker_url)
     await two_talk_then_one_asks_to_be_forgotten(store)
-    assert set(stored_events(tracker_url)) == {"someone-else"}
+    assert set(event_senders(tracker_url)) == {"someone-else"}
 
     await store.save(tracker("asker", HELLO))  # coming back starts afresh, and is kept again
-    assert stored_events(tracker_url)["asker"] == len(HELLO)
+    assert event_senders(tracker_url).count("asker") == len(HELLO)
     store.engine.dispose()
 
 
@@ -98,9 +88,10 @@ async def test_with_logs_off_a_conversation_idle_for_a_session_is_dropped(clock:
     session_seconds = 60 * DOMAIN.session_config.session_expiration_time
     assert session_seconds > 0
     store = MemoryTrackerStore(DOMAIN, clock=clock)
+    await store.save(tracker("still-talking", HELLO))  # first to start, and talks again below
     await store.save(tracker("left", HELLO))
     clock.seconds = session_seconds / 2
-    await store.save(tracker("still-talking", HELLO))
+    await store.save(tracker("still-talking", HELLO, HELLO))
 
     clock.seconds = session_seconds + 1
     assert await store.retrieve("left") is None
