@@ -112,9 +112,9 @@ test-scale: lint train $(NGINX) ## failover, load run and faults against replica
 teams-package: install ## the Teams app zip in build/, from the SIGNPOST_TEAMS_* variables (channels/teams)
 	$(PY) -m bot teams-package
 
+# Its own SQLite file, as `make run` may be using var/tracker.db at the same time.
 shell: install ## chat in the terminal (needs `make run` in another terminal for the actions)
-	SIGNPOST_TRACKER_DB=var/shell-tracker.db $(RASA) shell --model models --interface 127.0.0.1 --port 5006 \
-		--endpoints endpoints.yml --credentials credentials.yml
+	SIGNPOST_TRACKER_DB=var/shell-tracker.db $(PY) -m bot shell
 
 clean: ## remove the venv, models, caches and local databases
 	rm -rf $(VENV) models .rasa build var results .pytest_cache .ruff_cache web/node_modules web/dist

@@ -7,6 +7,7 @@ python -m bot content crisis-domain   rewrite domain/crisis.yml from data/conten
 python -m bot privacy purge           delete conversation events older than the retention period
 python -m bot privacy forget <id>     delete one conversation
 python -m bot run-scale               replicas behind nginx on PostgreSQL and Redis (make run-scale)
+python -m bot shell                   chat in the terminal, on the stores `make run` uses (make shell)
 python -m bot load                    a bounded load run against a running Signpost
 python -m bot teams-package           the Teams app zip, from the SIGNPOST_TEAMS_* variables
 """
@@ -82,7 +83,7 @@ def dispatch(args: argparse.Namespace) -> int:
         return run()
     if args.group == "privacy":
         return privacy_cli.run(args)
-    if args.group in {"run-scale", "serve", "load"}:
+    if args.group in {"run-scale", "serve", "shell", "load"}:
         return deploy_cli.run(args)
     if args.group in {"eval", "bench"}:
         return measurement(args.group)

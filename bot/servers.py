@@ -140,15 +140,16 @@ def rasa_command(
     credentials: Path | None = None,
     endpoints: Path | None = None,
     interface: str = LOOPBACK,
+    subcommand: str = "run",
 ) -> list[str]:
-    """`rasa run` with our files and bot/rasa_fixes.py applied. The HTTP API is only ever
-    enabled together with its token: without one it would let anyone read and rewrite every
-    conversation."""
+    """`rasa run` (or `rasa shell`) with our files and bot/rasa_fixes.py applied. The HTTP API
+    is only ever enabled together with its token: without one it would let anyone read and
+    rewrite every conversation."""
     command = [
         sys.executable,
         "-m",
         "bot.launch_rasa",
-        "run",
+        subcommand,
         "--model",
         str(model),
         "--interface",

@@ -1,4 +1,5 @@
-"""`python -m bot run-scale | serve | load`: the replicated stack, a container's Rasa, a load run."""
+"""`python -m bot run-scale | serve | shell | load`: the replicated stack, a container's Rasa,
+the terminal chat, a load run."""
 
 import argparse
 import asyncio
@@ -14,6 +15,7 @@ from bot.paths import PROJECT_ROOT, VAR_DIR
 from bot.servers import LOOPBACK, PortInUse, latest_model, quiet_environment, rasa_command
 
 DEFAULT_SCALE_PORT = 8080
+SHELL_PORT = 5006  # beside `make run`'s 5005
 
 
 def add_commands(groups: argparse._SubParsersAction) -> None:
@@ -26,6 +28,7 @@ def add_commands(groups: argparse._SubParsersAction) -> None:
     serve = groups.add_parser("serve", help="Rasa alone with the composed files (containers)")
     serve.add_argument("--interface", default=LOOPBACK)
     serve.add_argument("--port", type=int, default=5005)
+    groups.add_parser("shell", help="chat in the terminal, with the stores `make run` uses")
     load = groups.add_parser("load", help="simulated people talking to a running Signpost")
     load.add_argument("--url", default=f"http://{LOOPBACK}:{DEFAULT_SCALE_PORT}")
     load.add_argument("--users", type=int, default=50)
@@ -34,7 +37,7 @@ def add_commands(groups: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return {"run-scale": run_scale, "serve": serve, "load": load}[args.group](args)
+    return {"run-scale": run_scale, "serve": serve, "shell": shell, "load": load}[args.group](args)
 
 
 def run_scale(args: argparse.Namespace) -> int:
@@ -77,18 +80,39 @@ def run_scale(args: argparse.Namespace) -> int:
 
 def serve(args: argparse.Namespace) -> int:
     """Compose credentials and endpoints from the environment, then become `rasa run`."""
-    env = with_profile(quiet_environment())
-    env.setdefault("SIGNPOST_TRACKER_DB", str(VAR_DIR / "tracker.db"))
-    credentials, endpoints = VAR_DIR / "credentials.yml", VAR_DIR / "endpoints.yml"
+    env = rasa_environment()
+    credentials = VAR_DIR / "credentials.yml"
     for channel in compose(credentials, env):
         print(channel.status(), flush=True)
+    return become_rasa("run", args.port, args.interface, env, credentials)
+
+
+def shell(args: argparse.Namespace) -> int:
+    """Become `rasa shell` on the stores `make run` uses, so a developer's terminal chat keeps
+    conversations only where users' are kept (SIGNPOST_CONVERSATION_LOGS included)."""
+    env = rasa_environment()
+    return become_rasa("shell", SHELL_PORT, LOOPBACK, env, PROJECT_ROOT / "credentials.yml")
+
+
+def rasa_environment() -> dict[str, str]:
+    env = with_profile(quiet_environment())
+    env.setdefault("SIGNPOST_TRACKER_DB", str(VAR_DIR / "tracker.db"))
+    return env
+
+
+def become_rasa(
+    subcommand: str, port: int, interface: str, env: dict[str, str], credentials: Path
+) -> int:
+    """Compose the endpoints from `env`, then replace this process with `rasa <subcommand>`."""
+    endpoints = VAR_DIR / "endpoints.yml"
     compose_endpoints(endpoints, env)
     command = rasa_command(
-        args.port,
+        port,
         latest_model(),
         credentials=credentials,
         endpoints=endpoints,
-        interface=args.interface,
+        interface=interface,
+        subcommand=subcommand,
     )
     os.execve(command[0], command, env)
     return 1  # not reached: execve replaces this process
