@@ -1,14 +1,13 @@
 """A user can have Signpost forget their conversation, and an operator can keep none: against the
 real servers on loopback, looking in the real tracker database."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rasa.shared.core.domain import Domain
 
 from bot.paths import PROJECT_ROOT
-from bot.servers import Server, start_stack
+from bot.servers import Server
 from tests.conftest import stored_conversations
 from tests.integration.conftest import Conversation
 
@@ -37,23 +36,10 @@ def test_the_privacy_reply_button_deletes_this_conversation_and_no_other(
     assert asker.text("more actions please").startswith(reply("utter_need_area"))
 
 
-@pytest.fixture(scope="module")
-def stack_without_logs(stack_dir: Path, content_url: str) -> Iterator[Server]:
-    rasa, _ = start_stack(
-        stack_dir,
-        content_url,
-        with_actions=False,
-        name="no-logs",
-        extra_env={"SIGNPOST_CONVERSATION_LOGS": "off"},
-    )
-    yield rasa
-    rasa.stop()
-
-
 def test_with_conversation_logs_off_a_conversation_keeps_its_thread_but_nothing_is_written(
-    stack_without_logs: Server, stack_dir: Path
+    stack_without_actions: Server, stack_dir: Path
 ) -> None:
-    chat = Conversation(stack_without_logs)
+    chat = Conversation(stack_without_actions)
     assert chat.text("thanks") == reply("utter_thank")
     assert chat.text("no") == reply("utter_goodbye")  # the answer to the thanks: memory works
-    assert not (stack_dir / "tracker-no-logs.db").exists()
+    assert not (stack_dir / "tracker-no-actions.db").exists()

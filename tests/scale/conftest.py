@@ -1,6 +1,7 @@
 """The replicated stack (bot/deploy/cluster.py) on this machine's PostgreSQL and Redis, with a
-PostgreSQL database made for the run and dropped after it. `make test-scale` runs these tests;
-elsewhere (`make test`) they are skipped, as they need PostgreSQL, Redis and nginx."""
+PostgreSQL database made for the run and dropped after it. They need PostgreSQL, Redis and nginx,
+so they run only with SIGNPOST_SCALE_TESTS=1: `make test-scale` sets it, and `.ci/run` sets it
+for `make test` when PostgreSQL and Redis answer; elsewhere they are skipped."""
 
 import os
 import uuid
