@@ -191,6 +191,28 @@ def test_a_button_click_continues_the_threads_conversation(channel: Workspace) -
     assert sections(challenges)[0].startswith("Challenges to prepare for in *Local knowledge*")
 
 
+def test_the_delete_button_deletes_that_threads_conversation_and_no_other(
+    channel: Workspace, channel_stack: ChannelStack
+) -> None:
+    kept, asked = channel.next_ts(), channel.next_ts()
+    for text, ts in [
+        ("nobody knows what community groups exist here", kept),
+        ("do you keep my messages?", asked),
+    ]:
+        channel.event(channel.message(text, ts, mention=True))
+    channel.posts(2, thread_ts=kept)
+    [privacy] = channel.posts(1, thread_ts=asked)
+    assert "/forget_conversation" in button_values(privacy)
+    asked_thread, kept_thread = (f"{channel.user}:{channel.channel}:{ts}" for ts in (asked, kept))
+    assert channel_stack.events_for(asked_thread) > 0
+
+    assert channel.click("/forget_conversation", thread_ts=asked) == 200
+    done = channel.posts(2, thread_ts=asked)[1]
+    assert sections(done)[0].startswith("Done: Signpost has deleted its record")
+    assert channel_stack.events_once_forgotten(asked_thread) == 0
+    assert channel_stack.events_for(kept_thread) > 0
+
+
 def test_a_direct_message_is_answered_in_place_and_crisis_help_is_whole(
     channel_stack: ChannelStack, fake_slack: FakeService
 ) -> None:

@@ -124,6 +124,22 @@ def test_a_message_gets_a_card_whose_buttons_work_in_teams(chat: TeamsChat) -> N
     assert card_text(challenges).startswith("Challenges to prepare for in **Local knowledge**")
 
 
+def test_the_delete_button_deletes_this_conversation(
+    chat: TeamsChat, channel_stack: ChannelStack
+) -> None:
+    _, activity_id = chat.say("do you keep my messages?")
+    [privacy] = chat.replies(1, activity_id)
+    [delete] = [a for a in card_actions(privacy) if a["title"] == "Delete this conversation"]
+    payload = delete["data"]["msteams"]["text"]
+    conversation = sender_id(chat.activity())
+    assert channel_stack.events_for(conversation) > 0
+
+    _, click_id = chat.say(payload, value={"payload": payload})
+    [done] = chat.replies(1, click_id)
+    assert card_text(done).startswith("Done: Signpost has deleted its record")
+    assert channel_stack.events_once_forgotten(conversation) == 0
+
+
 def test_reply_tokens_and_signing_keys_are_fetched_once_and_reused(
     chat: TeamsChat, fake_microsoft: FakeService
 ) -> None:
