@@ -8,14 +8,14 @@ import sys
 
 from bot.channels.credentials import compose
 from bot.deploy.endpoints import compose_endpoints
-from bot.deploy.profile import describe, with_profile
+from bot.deploy.profile import describe
 from bot.paths import VAR_DIR
 from bot.servers import (
     PortInUse,
     Server,
     action_server,
     latest_model,
-    quiet_environment,
+    rasa_environment,
     rasa_server,
     wait_until_stopped,
 )
@@ -57,12 +57,7 @@ def start() -> tuple[Server, Server]:
     VAR_DIR.mkdir(exist_ok=True)
     rasa_port = int(os.environ.get("SIGNPOST_RASA_PORT", "5005"))
     action_port = int(os.environ.get("SIGNPOST_ACTION_PORT", "5055"))
-    env = with_profile(
-        quiet_environment(
-            SIGNPOST_ACTION_ENDPOINT=f"http://127.0.0.1:{action_port}/webhook",
-            SIGNPOST_TRACKER_DB=os.environ.get("SIGNPOST_TRACKER_DB", str(VAR_DIR / "tracker.db")),
-        )
-    )
+    env = rasa_environment(SIGNPOST_ACTION_ENDPOINT=f"http://127.0.0.1:{action_port}/webhook")
     credentials = VAR_DIR / "credentials.yml"
     endpoints = VAR_DIR / "endpoints.yml"
     compose_endpoints(endpoints, env)

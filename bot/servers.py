@@ -16,7 +16,8 @@ from bot.content.db import get_engine, session_scope
 from bot.content.loader import load_bundle
 from bot.content.migrate import upgrade
 from bot.deploy.endpoints import compose_endpoints
-from bot.paths import PROJECT_ROOT
+from bot.deploy.profile import with_profile
+from bot.paths import PROJECT_ROOT, VAR_DIR
 from bot.quiet import QUIET
 
 VENV_BIN = Path(sys.executable).parent
@@ -53,6 +54,14 @@ def latest_model(models_dir: Path = PROJECT_ROOT / "models") -> Path:
 def quiet_environment(**extra: str) -> dict[str, str]:
     """The environment every server gets: quiet (bot.quiet), on loopback, our variables."""
     return os.environ | QUIET | {"SANIC_HOST": LOOPBACK} | extra
+
+
+def rasa_environment(**extra: str) -> dict[str, str]:
+    """What a Rasa started by `make run`, `make shell` or a container runs with: the quiet
+    environment, the store profile's defaults, and the SQLite tracker file unless one is set."""
+    env = with_profile(quiet_environment(**extra))
+    env.setdefault("SIGNPOST_TRACKER_DB", str(VAR_DIR / "tracker.db"))
+    return env
 
 
 @dataclass

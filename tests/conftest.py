@@ -7,8 +7,9 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,14 @@ def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
     )
+
+
+def wait_until(done: Callable[[], bool], timeout: float) -> None:
+    """Return once `done()` holds or `timeout` seconds have passed; the caller asserts. Rasa
+    sends a turn's reply before it saves the turn, so a deletion shows a moment later."""
+    deadline = time.monotonic() + timeout
+    while not done() and time.monotonic() < deadline:
+        time.sleep(0.2)
 
 
 def event_senders(tracker_url: str) -> list[str]:

@@ -12,7 +12,7 @@ from bot.channels.credentials import compose
 from bot.deploy.endpoints import compose_endpoints
 from bot.deploy.profile import CONTENT_URL, PROFILE, TRACKER_URL, describe, with_profile
 from bot.paths import PROJECT_ROOT, VAR_DIR
-from bot.servers import LOOPBACK, PortInUse, latest_model, quiet_environment, rasa_command
+from bot.servers import LOOPBACK, PortInUse, latest_model, rasa_command, rasa_environment
 
 DEFAULT_SCALE_PORT = 8080
 SHELL_PORT = 5006  # beside `make run`'s 5005
@@ -92,12 +92,6 @@ def shell(args: argparse.Namespace) -> int:
     conversations only where users' are kept (SIGNPOST_CONVERSATION_LOGS included)."""
     env = rasa_environment()
     return become_rasa("shell", SHELL_PORT, LOOPBACK, env, PROJECT_ROOT / "credentials.yml")
-
-
-def rasa_environment() -> dict[str, str]:
-    env = with_profile(quiet_environment())
-    env.setdefault("SIGNPOST_TRACKER_DB", str(VAR_DIR / "tracker.db"))
-    return env
 
 
 def become_rasa(

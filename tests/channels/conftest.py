@@ -6,7 +6,6 @@ credentials file composed exactly as `make run` composes it.
 
 import json
 import sqlite3
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,14 +75,6 @@ class ChannelStack:
                 "SELECT count(*) FROM events WHERE sender_id LIKE ?", (f"{sender_prefix}%",)
             ).fetchone()
         return count
-
-    def events_once_forgotten(self, sender_prefix: str, timeout: float = 15) -> int:
-        """events_for, once Rasa has saved the turn that deleted them (the reply goes out
-        first) or the timeout has passed."""
-        deadline = time.monotonic() + timeout
-        while (left := self.events_for(sender_prefix)) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        return left
 
 
 def answers_hello(rasa: Server) -> bool:

@@ -11,6 +11,7 @@ import pytest
 from bot.content.bundle import read_bundle
 from tests.channels.conftest import SLACK_SECRET, SLACK_TOKEN, ChannelStack
 from tests.channels.fakes import FakeService, Received, post, slack_signature_headers
+from tests.conftest import wait_until
 
 pytestmark = pytest.mark.slow
 BOT_USER = "UBOT"
@@ -27,6 +28,10 @@ class Workspace:
         self.channel = f"{'D' if direct else 'C'}{uuid.uuid4().hex[:10].upper()}"
         self.direct = direct
         self._clock = time.time()
+
+    def conversation(self, thread_ts: str) -> str:
+        """The sender id Signpost stores a thread's conversation under."""
+        return f"{self.user}:{self.channel}:{thread_ts}"
 
     def next_ts(self) -> str:
         self._clock += 1
@@ -203,14 +208,15 @@ def test_the_delete_button_deletes_that_threads_conversation_and_no_other(
     channel.posts(2, thread_ts=kept)
     [privacy] = channel.posts(1, thread_ts=asked)
     assert "/forget_conversation" in button_values(privacy)
-    asked_thread, kept_thread = (f"{channel.user}:{channel.channel}:{ts}" for ts in (asked, kept))
+    asked_thread = channel.conversation(asked)
     assert channel_stack.events_for(asked_thread) > 0
 
     assert channel.click("/forget_conversation", thread_ts=asked) == 200
     done = channel.posts(2, thread_ts=asked)[1]
     assert sections(done)[0].startswith("Done: Signpost has deleted its record")
-    assert channel_stack.events_once_forgotten(asked_thread) == 0
-    assert channel_stack.events_for(kept_thread) > 0
+    wait_until(lambda: channel_stack.events_for(asked_thread) == 0, timeout=15)
+    assert channel_stack.events_for(asked_thread) == 0
+    assert channel_stack.events_for(channel.conversation(kept)) > 0
 
 
 def test_a_direct_message_is_answered_in_place_and_crisis_help_is_whole(
@@ -286,7 +292,7 @@ def test_a_bad_or_stale_signature_gets_401_and_nothing_is_processed(
     time.sleep(1)
     assert [post["thread_ts"] for post in channel.all_posts()] == [hello]
     assert not channel.slack.requests(hook)
-    assert channel_stack.events_for(f"{channel.user}:{channel.channel}:{ts}") == 0
+    assert channel_stack.events_for(channel.conversation(ts)) == 0
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from bot.channels.teams import sender_id
 from bot.content.bundle import read_bundle
 from tests.channels.conftest import APP_ID, ISSUER, KID, REPLY_TOKEN, TENANT_ID, ChannelStack
 from tests.channels.fakes import FakeService, bot_connector_token, new_rsa_key, post
+from tests.conftest import wait_until
 
 pytestmark = pytest.mark.slow
 CRISIS = read_bundle().crisis
@@ -137,7 +138,8 @@ def test_the_delete_button_deletes_this_conversation(
     _, click_id = chat.say(payload, value={"payload": payload})
     [done] = chat.replies(1, click_id)
     assert card_text(done).startswith("Done: Signpost has deleted its record")
-    assert channel_stack.events_once_forgotten(conversation) == 0
+    wait_until(lambda: channel_stack.events_for(conversation) == 0, timeout=15)
+    assert channel_stack.events_for(conversation) == 0
 
 
 def test_reply_tokens_and_signing_keys_are_fetched_once_and_reused(

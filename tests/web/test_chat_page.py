@@ -1,14 +1,13 @@
 """The web chat, end to end in Chromium against the real assistant on loopback."""
 
 import re
-import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, WebSocketRoute, expect
 
 from bot.servers import Server, free_port
-from tests.conftest import stored_conversations
+from tests.conftest import stored_conversations, wait_until
 from tests.web.conftest import REPLY_TIMEOUT_MS, STRINGS, ChatPage, new_context
 
 pytestmark = pytest.mark.slow
@@ -62,9 +61,7 @@ def test_barrier_examples_reload_and_clear(chat: ChatPage, stack_dir: Path) -> N
     expect(chat.say("any examples?")).not_to_contain_text("Practical examples for")
     # And the server has deleted the ended conversation (Rasa answers sessions in parallel).
     assert chat.session_id() in stored_conversations(stack_dir)
-    deadline = time.monotonic() + 30
-    while first_session in stored_conversations(stack_dir) and time.monotonic() < deadline:
-        time.sleep(0.5)
+    wait_until(lambda: first_session not in stored_conversations(stack_dir), timeout=30)
     assert first_session not in stored_conversations(stack_dir)
 
 
