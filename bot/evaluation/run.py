@@ -42,6 +42,7 @@ HELD_OUT = {
     "H": EVAL_DIR / "blind" / "heldout_h.yml",
     "I": EVAL_DIR / "blind" / "heldout_i.yml",
     "J": EVAL_DIR / "blind" / "heldout_j.yml",
+    "K": EVAL_DIR / "blind" / "heldout_k.yml",
 }
 # How each held-out set was written, and how far its messages have been read since.
 PROVENANCE = {
@@ -65,8 +66,10 @@ PROVENANCE = {
     "J": "messy like H, all voices, 40 messages an area, by a writer who saw only the guide "
     "facts; committed unscored, then first scored in the seed-ensemble trial against marks "
     "fixed before it (docs/quality/ensemble-trial.md); never read",
+    "K": "written as J; committed unscored, then first scored in the frozen word-piece trial "
+    "against marks fixed before it (docs/quality/frozen-word-pieces-trial.md); never read",
 }
-BLIND = {"D", "E", "F", "G", "H", "I", "J"}
+BLIND = {"D", "E", "F", "G", "H", "I", "J", "K"}
 # A second annotator's labels, to show how far two careful people agree (a ceiling).
 SECOND_ANNOTATOR = {
     "A": PROJECT_ROOT / "tests" / "nlu" / "heldout_a.second_annotator.txt",
@@ -79,6 +82,7 @@ SECOND_ANNOTATOR = {
     "H": EVAL_DIR / "blind" / "heldout_h.second_annotator.txt",
     "I": EVAL_DIR / "blind" / "heldout_i.second_annotator.txt",
     "J": EVAL_DIR / "blind" / "heldout_j.second_annotator.txt",
+    "K": EVAL_DIR / "blind" / "heldout_k.second_annotator.txt",
 }
 CRISIS_SETS = {
     "first set (the matcher was extended after this set was first scored)": EVAL_DIR,
