@@ -15,7 +15,6 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlp.minilm import configured_folder, load_bert
 from bot.nlp.minilm_intents import MiniLMIntentClassifier
 from tests.test_linear_intents import EXAMPLES
 
@@ -104,21 +103,6 @@ def test_two_trainings_give_the_same_model_and_leave_random_state_alone(
     assert rankings(again, *UNSEEN) == rankings(classifier, *UNSEEN)
 
 
-def test_a_frozen_word_piece_table_stays_as_pre_trained_and_still_learns(
-    tmp_path: Path, classifier: MiniLMIntentClassifier
-) -> None:
-    def word_pieces(bert: object) -> np.ndarray:
-        return next(w for w in bert.weights if "/word_embeddings" in w.name).numpy()
-
-    pre_trained = word_pieces(load_bert(configured_folder(None)))
-    frozen = trained(tmp_path / "frozen", tune_word_embeddings=False)
-    assert np.array_equal(word_pieces(frozen.model.bert), pre_trained)
-    assert not np.array_equal(word_pieces(classifier.model.bert), pre_trained)
-    skills, local = frozen.process(messages(*UNSEEN))
-    assert skills.get(INTENT)["name"] == "barrier_skills_training"
-    assert local.get(INTENT)["name"] == "barrier_local_knowledge"
-
-
 def test_blends_its_probabilities_with_the_previous_classifiers_ranking(
     classifier: MiniLMIntentClassifier,
 ) -> None:
@@ -171,7 +155,6 @@ def test_empty_text_and_an_untrained_model_leave_messages_alone(
         {"batch_size": 2.5},
         {"learning_rate": 0},
         {"model_path": "/nonexistent/minilm"},
-        {"tune_word_embeddings": "no"},
     ],
 )
 def test_a_bad_config_is_refused_with_a_clear_error(config: dict) -> None:

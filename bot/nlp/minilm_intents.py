@@ -19,7 +19,6 @@ config.yml, after the classifier it blends with (or alone, with `previous_share:
       # learning_rate: 0.00005   (peak; decays linearly to zero)
       # batch_size: 16
       # weight_decay: 0.01
-      # tune_word_embeddings: true  (false: the word-piece table stays as pre-trained)
       # max_word_pieces: 128     (longer messages are cut when training and classifying)
       # random_seed: 42
       # ranking_length: 10
@@ -114,8 +113,9 @@ class FineTunedModel:
             ),
             weight_decay=config["weight_decay"],
         )
+        # BERT's pooler output is unused (we mean-pool), so it gets no gradient.
         weights = [
-            w for w in self.bert.trainable_variables if tuned(w.name, config)
+            w for w in self.bert.trainable_variables if "/pooler/" not in w.name
         ] + self.head.trainable_variables
         spec = tf.TensorSpec(shape=[None, None], dtype=tf.int32)
 
@@ -180,16 +180,6 @@ class FineTunedModel:
         return model
 
 
-def tuned(weight_name: str, config: dict[str, Any]) -> bool:
-    """Whether fine-tuning updates this BERT weight. The pooler's output is unused (we
-    mean-pool), so it gets no gradient. The word-piece table is a third of the weights a step
-    updates: AdamW's moments decay over the whole table every step, the rows no message uses
-    included, so freezing it cuts a step's time by about 30% on two CPU cores."""
-    if "/pooler/" in weight_name:
-        return False
-    return config["tune_word_embeddings"] or "/word_embeddings" not in weight_name
-
-
 def length_bucketed_batches(
     texts: Sequence[str], batch_size: int, shuffle: np.random.Generator
 ) -> list[np.ndarray]:
@@ -246,7 +236,6 @@ class MiniLMIntentClassifier(GraphComponent, IntentClassifier):
             "learning_rate": 5e-5,
             "batch_size": 16,
             "weight_decay": 0.01,
-            "tune_word_embeddings": True,
             "max_word_pieces": 128,
             "random_seed": 42,
             RANKING_LENGTH: LABEL_RANKING_LENGTH,
@@ -281,8 +270,6 @@ class MiniLMIntentClassifier(GraphComponent, IntentClassifier):
                 raise InvalidConfigException(f"{key} must be a positive integer.")
         if settings["learning_rate"] <= 0 or settings["weight_decay"] < 0:
             raise InvalidConfigException("learning_rate must be > 0 and weight_decay >= 0.")
-        if not isinstance(settings["tune_word_embeddings"], bool):
-            raise InvalidConfigException("tune_word_embeddings must be true or false.")
         check_folder(configured_folder(settings["model_path"]))
 
     @classmethod
