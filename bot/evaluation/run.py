@@ -70,19 +70,10 @@ PROVENANCE = {
     "against marks fixed before it (docs/quality/frozen-word-pieces-trial.md); never read",
 }
 BLIND = {"D", "E", "F", "G", "H", "I", "J", "K"}
-# A second annotator's labels, to show how far two careful people agree (a ceiling).
+# A second annotator's labels, to show how far two careful people agree (a ceiling): each set's
+# file sits beside it, heldout_x.yml with heldout_x.second_annotator.txt.
 SECOND_ANNOTATOR = {
-    "A": PROJECT_ROOT / "tests" / "nlu" / "heldout_a.second_annotator.txt",
-    "B": EVAL_DIR / "heldout_b.second_annotator.txt",
-    "C": EVAL_DIR / "heldout_c.second_annotator.txt",
-    "D": EVAL_DIR / "blind" / "heldout_d.second_annotator.txt",
-    "E": EVAL_DIR / "blind" / "heldout_e.second_annotator.txt",
-    "F": EVAL_DIR / "blind" / "heldout_f.second_annotator.txt",
-    "G": EVAL_DIR / "blind" / "heldout_g.second_annotator.txt",
-    "H": EVAL_DIR / "blind" / "heldout_h.second_annotator.txt",
-    "I": EVAL_DIR / "blind" / "heldout_i.second_annotator.txt",
-    "J": EVAL_DIR / "blind" / "heldout_j.second_annotator.txt",
-    "K": EVAL_DIR / "blind" / "heldout_k.second_annotator.txt",
+    key: path.with_suffix(".second_annotator.txt") for key, path in HELD_OUT.items()
 }
 CRISIS_SETS = {
     "first set (the matcher was extended after this set was first scored)": EVAL_DIR,
